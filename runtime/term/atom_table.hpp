@@ -10,19 +10,19 @@
 #include <unordered_map>
 #include <vector>
 
-#include "term.hpp"
+#include "runtime/term/term.hpp"
 
 namespace aion::vm {
 
 namespace atoms {
 enum : word {
 #define X(id, text) id##_index,
-#include "atoms.def"
+#include "runtime/term/atoms.def"
 #undef X
   predefined_count
 };
 #define X(id, text) inline constexpr term id = make_atom(id##_index);
-#include "atoms.def"
+#include "runtime/term/atoms.def"
 #undef X
 }  // namespace atoms
 
@@ -45,13 +45,19 @@ class atom_table {
   /// The atom for `name` if it exists already (list_to_existing_atom).
   std::optional<term> find(std::string_view name) const;
   /// The UTF-8 name of `atom`. The view stays valid for the table's lifetime.
-  std::string_view name(term atom) const { return *entry(atom_index(atom)); }
+  std::string_view name(term atom) const { return entry(atom_index(atom))->name; }
+  /// OTP's hash of the atom's name (see term_hash.hpp), computed once when interned.
+  std::uint32_t hash(term atom) const { return entry(atom_index(atom))->hash; }
   std::size_t size() const { return size_.load(std::memory_order_acquire); }
 
  private:
   static constexpr std::size_t chunk_bits = 12;
   static constexpr std::size_t chunk_size = std::size_t{1} << chunk_bits;
-  const std::string* entry(word index) const {
+  struct slot {
+    std::string name;
+    std::uint32_t hash = 0;
+  };
+  const slot* entry(word index) const {
     return &chunks_[index >> chunk_bits][index & (chunk_size - 1)];
   }
 
@@ -59,7 +65,7 @@ class atom_table {
   std::atomic<std::size_t> size_{0};
   // Chunks never move once allocated, so readers need no lock; the chunk pointer array is
   // sized for the limit up front.
-  std::unique_ptr<std::unique_ptr<std::string[]>[]> chunks_;
+  std::unique_ptr<std::unique_ptr<slot[]>[]> chunks_;
   mutable std::mutex mutex_;  // guards by_name_ and appends
   std::unordered_map<std::string_view, word> by_name_;
 };

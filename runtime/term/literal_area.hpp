@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <mutex>
 
-#include "term.hpp"
+#include "runtime/term/term.hpp"
 
 namespace aion::vm {
 

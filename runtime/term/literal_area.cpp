@@ -1,4 +1,4 @@
-#include "literal_area.hpp"
+#include "runtime/term/literal_area.hpp"
 
 #include <sys/mman.h>
 

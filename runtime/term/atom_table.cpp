@@ -1,11 +1,13 @@
-#include "atom_table.hpp"
+#include "runtime/term/atom_table.hpp"
+
+#include "runtime/term/term_hash.hpp"
 
 namespace aion::vm {
 
 namespace {
 constexpr const char* predefined_names[] = {
 #define X(id, text) text,
-#include "atoms.def"
+#include "runtime/term/atoms.def"
 #undef X
 };
 }  // namespace
@@ -18,7 +20,7 @@ std::size_t utf8_length(std::string_view name) {
 
 atom_table::atom_table(std::size_t limit)
     : limit_(limit),
-      chunks_(std::make_unique<std::unique_ptr<std::string[]>[]>((limit + chunk_size - 1) /
+      chunks_(std::make_unique<std::unique_ptr<slot[]>[]>((limit + chunk_size - 1) /
                                                                   chunk_size)) {
   for (const char* text : predefined_names) intern(text);
 }
@@ -37,10 +39,11 @@ std::optional<term> atom_table::intern(std::string_view name) {
   std::size_t index = size_.load(std::memory_order_relaxed);
   if (index >= limit_) return std::nullopt;
   auto& chunk = chunks_[index >> chunk_bits];
-  if (!chunk) chunk = std::make_unique<std::string[]>(chunk_size);
-  std::string& slot = chunk[index & (chunk_size - 1)];
-  slot.assign(name);
-  by_name_.emplace(std::string_view(slot), index);
+  if (!chunk) chunk = std::make_unique<slot[]>(chunk_size);
+  slot& s = chunk[index & (chunk_size - 1)];
+  s.name.assign(name);
+  s.hash = atom_name_hash(name);
+  by_name_.emplace(std::string_view(s.name), index);
   size_.store(index + 1, std::memory_order_release);
   return make_atom(index);
 }

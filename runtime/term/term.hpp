@@ -170,21 +170,25 @@ inline term write_ref(term* at, word id) {
 /// Words occupied by the boxed object starting with header `h` (header included).
 constexpr word object_words(word h) { return header_arity(h) + 1; }
 
-/// True for subtags whose payload holds terms the collector must follow.
-/// The exact positions are handled per subtag in gc.cpp.
-constexpr bool subtag_holds_terms(subtag s) {
-  switch (s) {
-    case subtag::tuple:
-    case subtag::fun:
-    case subtag::sub_bin:
-    case subtag::match_ctx:
-    case subtag::flatmap:
-    case subtag::hashmap:
-    case subtag::hashmap_node:
-    case subtag::hashmap_collision:
-      return true;
-    default:
-      return false;
+/// Which payload words of a boxed object are terms: `count` words starting `first` words after
+/// the header. Every layout keeps its raw words before its terms so this pair says it all; the
+/// collector and term copying both rely on it.
+struct term_slots {
+  word first;
+  word count;
+};
+constexpr term_slots object_term_slots(word h) {
+  word a = header_arity(h);
+  switch (header_subtag(h)) {
+    case subtag::tuple: return {1, a};
+    case subtag::fun: return {2, a - 1};             // [fun_entry*][free vars]
+    case subtag::sub_bin: return {1, 1};             // [orig][raw...]
+    case subtag::match_ctx: return {1, 1};           // [orig][raw...]
+    case subtag::flatmap: return {1, a};             // [keys][values]
+    case subtag::hashmap: return {3, a - 2};         // [size][bitmap][children]
+    case subtag::hashmap_node: return {2, a - 1};    // [bitmap][children]
+    case subtag::hashmap_collision: return {1, a};   // [k1, v1, k2, v2...]
+    default: return {1, 0};
   }
 }
 

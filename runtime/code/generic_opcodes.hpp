@@ -1,0 +1,199 @@
+// OTP 25's generic BEAM instruction table: name and operand count per opcode (1..180).
+// Taken from the installed compiler's beam_opcodes module (beam_opcodes:opname/1).
+#pragma once
+
+namespace aion::vm {
+
+struct generic_opcode {
+  const char* name;
+  unsigned arity;
+};
+
+inline constexpr unsigned max_generic_opcode = 180;
+
+/// Indexed by opcode; entry 0 is unused.
+inline constexpr generic_opcode generic_opcodes[max_generic_opcode + 1] = {
+    {"", 0},
+    {"label", 1},  // 1
+    {"func_info", 3},  // 2
+    {"int_code_end", 0},  // 3
+    {"call", 2},  // 4
+    {"call_last", 3},  // 5
+    {"call_only", 2},  // 6
+    {"call_ext", 2},  // 7
+    {"call_ext_last", 3},  // 8
+    {"bif0", 2},  // 9
+    {"bif1", 4},  // 10
+    {"bif2", 5},  // 11
+    {"allocate", 2},  // 12
+    {"allocate_heap", 3},  // 13
+    {"allocate_zero", 2},  // 14
+    {"allocate_heap_zero", 3},  // 15
+    {"test_heap", 2},  // 16
+    {"init", 1},  // 17
+    {"deallocate", 1},  // 18
+    {"return", 0},  // 19
+    {"send", 0},  // 20
+    {"remove_message", 0},  // 21
+    {"timeout", 0},  // 22
+    {"loop_rec", 2},  // 23
+    {"loop_rec_end", 1},  // 24
+    {"wait", 1},  // 25
+    {"wait_timeout", 2},  // 26
+    {"m_plus", 4},  // 27
+    {"m_minus", 4},  // 28
+    {"m_times", 4},  // 29
+    {"m_div", 4},  // 30
+    {"int_div", 4},  // 31
+    {"int_rem", 4},  // 32
+    {"int_band", 4},  // 33
+    {"int_bor", 4},  // 34
+    {"int_bxor", 4},  // 35
+    {"int_bsl", 4},  // 36
+    {"int_bsr", 4},  // 37
+    {"int_bnot", 3},  // 38
+    {"is_lt", 3},  // 39
+    {"is_ge", 3},  // 40
+    {"is_eq", 3},  // 41
+    {"is_ne", 3},  // 42
+    {"is_eq_exact", 3},  // 43
+    {"is_ne_exact", 3},  // 44
+    {"is_integer", 2},  // 45
+    {"is_float", 2},  // 46
+    {"is_number", 2},  // 47
+    {"is_atom", 2},  // 48
+    {"is_pid", 2},  // 49
+    {"is_reference", 2},  // 50
+    {"is_port", 2},  // 51
+    {"is_nil", 2},  // 52
+    {"is_binary", 2},  // 53
+    {"is_constant", 2},  // 54
+    {"is_list", 2},  // 55
+    {"is_nonempty_list", 2},  // 56
+    {"is_tuple", 2},  // 57
+    {"test_arity", 3},  // 58
+    {"select_val", 3},  // 59
+    {"select_tuple_arity", 3},  // 60
+    {"jump", 1},  // 61
+    {"catch", 2},  // 62
+    {"catch_end", 1},  // 63
+    {"move", 2},  // 64
+    {"get_list", 3},  // 65
+    {"get_tuple_element", 3},  // 66
+    {"set_tuple_element", 3},  // 67
+    {"put_string", 3},  // 68
+    {"put_list", 3},  // 69
+    {"put_tuple", 2},  // 70
+    {"put", 1},  // 71
+    {"badmatch", 1},  // 72
+    {"if_end", 0},  // 73
+    {"case_end", 1},  // 74
+    {"call_fun", 1},  // 75
+    {"make_fun", 3},  // 76
+    {"is_function", 2},  // 77
+    {"call_ext_only", 2},  // 78
+    {"bs_start_match", 2},  // 79
+    {"bs_get_integer", 5},  // 80
+    {"bs_get_float", 5},  // 81
+    {"bs_get_binary", 5},  // 82
+    {"bs_skip_bits", 4},  // 83
+    {"bs_test_tail", 2},  // 84
+    {"bs_save", 1},  // 85
+    {"bs_restore", 1},  // 86
+    {"bs_init", 2},  // 87
+    {"bs_final", 2},  // 88
+    {"bs_put_integer", 5},  // 89
+    {"bs_put_binary", 5},  // 90
+    {"bs_put_float", 5},  // 91
+    {"bs_put_string", 2},  // 92
+    {"bs_need_buf", 1},  // 93
+    {"fclearerror", 0},  // 94
+    {"fcheckerror", 1},  // 95
+    {"fmove", 2},  // 96
+    {"fconv", 2},  // 97
+    {"fadd", 4},  // 98
+    {"fsub", 4},  // 99
+    {"fmul", 4},  // 100
+    {"fdiv", 4},  // 101
+    {"fnegate", 3},  // 102
+    {"make_fun2", 1},  // 103
+    {"try", 2},  // 104
+    {"try_end", 1},  // 105
+    {"try_case", 1},  // 106
+    {"try_case_end", 1},  // 107
+    {"raise", 2},  // 108
+    {"bs_init2", 6},  // 109
+    {"bs_bits_to_bytes", 3},  // 110
+    {"bs_add", 5},  // 111
+    {"apply", 1},  // 112
+    {"apply_last", 2},  // 113
+    {"is_boolean", 2},  // 114
+    {"is_function2", 3},  // 115
+    {"bs_start_match2", 5},  // 116
+    {"bs_get_integer2", 7},  // 117
+    {"bs_get_float2", 7},  // 118
+    {"bs_get_binary2", 7},  // 119
+    {"bs_skip_bits2", 5},  // 120
+    {"bs_test_tail2", 3},  // 121
+    {"bs_save2", 2},  // 122
+    {"bs_restore2", 2},  // 123
+    {"gc_bif1", 5},  // 124
+    {"gc_bif2", 6},  // 125
+    {"bs_final2", 2},  // 126
+    {"bs_bits_to_bytes2", 2},  // 127
+    {"put_literal", 2},  // 128
+    {"is_bitstr", 2},  // 129
+    {"bs_context_to_binary", 1},  // 130
+    {"bs_test_unit", 3},  // 131
+    {"bs_match_string", 4},  // 132
+    {"bs_init_writable", 0},  // 133
+    {"bs_append", 8},  // 134
+    {"bs_private_append", 6},  // 135
+    {"trim", 2},  // 136
+    {"bs_init_bits", 6},  // 137
+    {"bs_get_utf8", 5},  // 138
+    {"bs_skip_utf8", 4},  // 139
+    {"bs_get_utf16", 5},  // 140
+    {"bs_skip_utf16", 4},  // 141
+    {"bs_get_utf32", 5},  // 142
+    {"bs_skip_utf32", 4},  // 143
+    {"bs_utf8_size", 3},  // 144
+    {"bs_put_utf8", 3},  // 145
+    {"bs_utf16_size", 3},  // 146
+    {"bs_put_utf16", 3},  // 147
+    {"bs_put_utf32", 3},  // 148
+    {"on_load", 0},  // 149
+    {"recv_mark", 1},  // 150
+    {"recv_set", 1},  // 151
+    {"gc_bif3", 7},  // 152
+    {"line", 1},  // 153
+    {"put_map_assoc", 5},  // 154
+    {"put_map_exact", 5},  // 155
+    {"is_map", 2},  // 156
+    {"has_map_fields", 3},  // 157
+    {"get_map_elements", 3},  // 158
+    {"is_tagged_tuple", 4},  // 159
+    {"build_stacktrace", 0},  // 160
+    {"raw_raise", 0},  // 161
+    {"get_hd", 2},  // 162
+    {"get_tl", 2},  // 163
+    {"put_tuple2", 2},  // 164
+    {"bs_get_tail", 3},  // 165
+    {"bs_start_match3", 4},  // 166
+    {"bs_get_position", 3},  // 167
+    {"bs_set_position", 2},  // 168
+    {"swap", 2},  // 169
+    {"bs_start_match4", 4},  // 170
+    {"make_fun3", 3},  // 171
+    {"init_yregs", 1},  // 172
+    {"recv_marker_bind", 2},  // 173
+    {"recv_marker_clear", 1},  // 174
+    {"recv_marker_reserve", 1},  // 175
+    {"recv_marker_use", 1},  // 176
+    {"bs_create_bin", 6},  // 177
+    {"call_fun2", 3},  // 178
+    {"nif_start", 0},  // 179
+    {"badrecord", 1},  // 180
+};
+
+}  // namespace aion::vm

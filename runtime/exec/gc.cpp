@@ -1,0 +1,174 @@
+// The per-process copying garbage collector (Cheney's algorithm).
+//
+// From-space is the process's heap block, its heap fragments and the fragments of messages
+// still in its queue (which are moved into the heap, as OTP does for on-heap message queues).
+// Everything not in the literal area is copied; literals are shared and immortal.
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "runtime/term/binary.hpp"
+#include "runtime/term/literal_area.hpp"
+#include "runtime/exec/process.hpp"
+#include "runtime/vm.hpp"
+
+namespace aion::vm {
+
+namespace {
+
+// Heap sizes in words: a Fibonacci-like series (as OTP uses), then 20 % steps.
+std::size_t next_heap_size(std::size_t need) {
+  std::size_t a = 233, b = 377;
+  while (a < need) {
+    if (a >= (std::size_t{1} << 24)) {
+      a += a / 5;
+    } else {
+      std::size_t c = a + b;
+      a = b;
+      b = c;
+    }
+  }
+  return a;
+}
+
+struct collector {
+  const literal_area& literals;
+  term* hp;  // to-space allocation pointer
+
+  bool in_literals(const void* p) const { return literals.contains(p); }
+
+  term forward(term t) {
+    if (is_immed(t)) return t;
+    if (is_list(t)) {
+      term* cell = list_ptr(t);
+      if (in_literals(cell)) return t;
+      if (cell[0].raw == 0) return cell[1];  // already moved: cdr holds the new cell
+      term* dst = hp;
+      dst[0] = cell[0];
+      dst[1] = cell[1];
+      hp += 2;
+      term moved = make_list(dst);
+      cell[0].raw = 0;
+      cell[1] = moved;
+      return moved;
+    }
+    if (!is_boxed(t)) return t;  // catch markers and CPs never reach here
+    term* obj = boxed_ptr(t);
+    if (in_literals(obj)) return t;
+    word h = obj->raw;
+    if (!is_header(h)) return term{h};  // already moved: header replaced by the new pointer
+    word n = object_words(h);
+    term* dst = hp;
+    std::memcpy(dst, obj, n * sizeof(term));
+    hp += n;
+    term moved = make_boxed(dst);
+    obj->raw = moved.raw;
+    return moved;
+  }
+
+  void scan(term* from) {
+    while (from < hp) {
+      word w = from->raw;
+      if (is_header(w)) {
+        term_slots slots = object_term_slots(w);
+        for (word i = 0; i < slots.count; ++i) {
+          term& slot = from[slots.first + i];
+          slot = forward(slot);
+        }
+        from += object_words(w);
+      } else {
+        from[0] = forward(from[0]);
+        from[1] = forward(from[1]);
+        from += 2;
+      }
+    }
+  }
+};
+
+// Walks one old off-heap list: moved refc binaries join the new list, dead ones are released.
+void sweep_off_heap(term* old, term** new_head) {
+  while (old) {
+    term* next = reinterpret_cast<term*>(old[3].raw);
+    if (is_header(old[0].raw)) {
+      reinterpret_cast<binary_blob*>(old[2].raw)->release();
+    } else {
+      link_off_heap(boxed_ptr(term{old[0].raw}), new_head);
+    }
+    old = next;
+  }
+}
+
+}  // namespace
+
+bool process::collect(term* xregs, unsigned live, std::size_t need) {
+  std::size_t stack_words = hend_ - stop_;
+  std::size_t queued_words = 0;
+  for (message* m = queue_head_; m; m = m->next)
+    if (m->fragment) queued_words += m->fragment->used;
+  std::size_t bound = (htop_ - heap_) + fragment_words_ + queued_words + stack_words + need;
+  std::size_t size = next_heap_size(bound < min_heap_words_ ? min_heap_words_ : bound);
+
+  auto copy_into = [&](std::size_t new_size) -> bool {
+    term* block = static_cast<term*>(std::malloc(new_size * sizeof(term)));
+    if (!block) return false;
+    collector c{owner().literals(), block};
+    term* new_hend = block + new_size;
+    term* new_stop = new_hend - stack_words;
+    // roots
+    for (unsigned i = 0; i < live; ++i) xregs[i] = c.forward(xregs[i]);
+    for (std::size_t i = 0; i < stack_words; ++i) {
+      term t = stop_[i];
+      if ((t.raw & primary_mask) != tag_header && !is_catch(t)) t = c.forward(t);
+      new_stop[i] = t;
+    }
+    for (term& t : dictionary_) t = c.forward(t);
+    for (term& t : saved_x_) t = c.forward(t);
+    for (message* m = queue_head_; m; m = m->next) m->payload = c.forward(m->payload);
+    exc_reason_ = c.forward(exc_reason_);
+    if (is_value(exc_args_)) exc_args_ = c.forward(exc_args_);
+    exit_reason_ = c.forward(exit_reason_);
+    initial_call_ = c.forward(initial_call_);
+    marker_ref_ = c.forward(marker_ref_);
+    c.scan(block);
+
+    // off-heap binaries of every from-space area
+    term* new_off_heap = nullptr;
+    sweep_off_heap(off_heap_, &new_off_heap);
+    for (heap_fragment* f = fragments_; f; f = f->next) sweep_off_heap(f->off_heap, &new_off_heap);
+    for (message* m = queue_head_; m; m = m->next)
+      if (m->fragment) sweep_off_heap(m->fragment->off_heap, &new_off_heap);
+
+    // free from-space
+    std::free(heap_);
+    for (heap_fragment* f = fragments_; f;) {
+      heap_fragment* next = f->next;
+      std::free(f);
+      f = next;
+    }
+    for (message* m = queue_head_; m; m = m->next) {
+      std::free(m->fragment);
+      m->fragment = nullptr;
+    }
+    fragments_ = nullptr;
+    fragment_words_ = 0;
+    heap_ = block;
+    htop_ = c.hp;
+    stop_ = new_stop;
+    hend_ = new_hend;
+    off_heap_ = new_off_heap;
+    return true;
+  };
+
+  if (!copy_into(size)) return false;
+  // Shrink when the survivors use little of the new heap: the second copy is cheap because
+  // little survived.
+  std::size_t used = (htop_ - heap_) + stack_words + need;
+  if (used * 4 < size && size > min_heap_words_) {
+    std::size_t smaller = next_heap_size(used * 2 < min_heap_words_ ? min_heap_words_ : used * 2);
+    if (smaller < size && !copy_into(smaller)) return false;
+  }
+  if (max_heap_words_ && heap_words() > max_heap_words_) return false;
+  return true;
+}
+
+}  // namespace aion::vm

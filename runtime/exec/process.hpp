@@ -1,0 +1,165 @@
+// A BEAM process: its heap and stack, registers saved between time slices, mailbox,
+// dictionary and exception state. Hosting (scheduling, signals between threads) lives in
+// the scheduler; this type is what the interpreter runs.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "runtime/term/heap.hpp"
+#include "runtime/term/term_allocator.hpp"
+#include "runtime/term/term.hpp"
+
+namespace aion::vm {
+
+class vm;
+struct module;
+
+/// Exception classes as Erlang names them.
+enum class exception_class : std::uint8_t { error, exit, throw_ };
+
+/// One message in a process's private queue. Its term lives in `fragment` until the message
+/// is removed (then the fragment joins the process's heap fragments) or the queue is
+/// collected into the heap.
+struct message {
+  message* next = nullptr;
+  term payload = nil;
+  heap_fragment* fragment = nullptr;
+};
+
+/// Why a time slice ended.
+enum class slice_end : std::uint8_t {
+  yielded,    ///< reductions used up; runnable again at once
+  waiting,    ///< blocked in receive (possibly with a timeout)
+  exited,     ///< the process finished; `exit_reason_` holds why
+  suspended,  ///< a native suspended it; the host resumes it with a value
+};
+
+/// A process. Owned by the scheduler that hosts it; every field is touched only by the thread
+/// currently running the process unless marked otherwise.
+class process {
+ public:
+  static constexpr word default_min_heap_words = 233;
+
+  process(vm& owner, word pid_number, word min_heap_words = default_min_heap_words);
+  ~process();
+  process(const process&) = delete;
+  process& operator=(const process&) = delete;
+
+  vm& owner() const { return *vm_; }
+  term pid() const { return make_pid(pid_number_); }
+
+  // ---- heap ----------------------------------------------------------------------------------
+  /// `words` fresh words on this process's heap, or in a new heap fragment when the heap is full.
+  /// Never collects garbage, so terms held in C++ locals stay valid.
+  term* alloc(std::size_t words) {
+    if (static_cast<std::size_t>(stop_ - htop_) >= words) {
+      term* p = htop_;
+      htop_ += words;
+      return p;
+    }
+    return alloc_fragment(words);
+  }
+  /// Words of free heap between heap top and stack top.
+  std::size_t heap_free() const { return stop_ - htop_; }
+  /// Total words of heap fragments awaiting the next collection.
+  std::size_t fragment_words() const { return fragment_words_; }
+  /// Words currently used by heap, stack and fragments.
+  std::size_t memory_words() const {
+    return (hend_ - heap_) + fragment_words_;
+  }
+  std::size_t heap_words() const { return hend_ - heap_; }
+
+  /// Garbage-collects with `live` X registers of `xregs` as roots so that at least `need`
+  /// words are free afterwards. Returns false when the heap would exceed the process's
+  /// maximum size (the caller kills the process).
+  bool collect(term* xregs, unsigned live, std::size_t need);
+
+  /// Head of the list of refc binaries on the heap (see heap.hpp).
+  term** off_heap_head() { return &off_heap_; }
+
+  // ---- exceptions ---------------------------------------------------------------------------
+  /// Records an exception to be raised when the current native returns `non_value`.
+  term raise(exception_class cls, term reason) {
+    exc_class_ = cls;
+    exc_reason_ = reason;
+    exc_args_ = non_value;
+    return non_value;
+  }
+  term raise_error(term reason) { return raise(exception_class::error, reason); }
+  term badarg() { return raise_error(atoms::badarg); }
+  /// error(Reason) whose stack trace names the failing call with its arguments.
+  term raise_with_args(term reason, term args) {
+    exc_class_ = exception_class::error;
+    exc_reason_ = reason;
+    exc_args_ = args;
+    return non_value;
+  }
+
+  // ---- fields (public for the interpreter's speed; see the class comment for threading) -----
+  // heap block: [heap_, htop_) is used heap, [stop_, hend_) is the stack (grows down)
+  term* heap_ = nullptr;
+  term* htop_ = nullptr;
+  term* stop_ = nullptr;
+  term* hend_ = nullptr;
+  heap_fragment* fragments_ = nullptr;
+  std::size_t fragment_words_ = 0;
+  term* off_heap_ = nullptr;
+  std::size_t min_heap_words_;
+  std::size_t max_heap_words_ = 0;  ///< 0: unlimited
+
+  // registers saved between slices
+  const word* ip_ = nullptr;  ///< where to continue
+  const word* cp_ = nullptr;  ///< continuation pointer
+  std::vector<term> saved_x_;
+  std::uint32_t arity_ = 0;   ///< live X registers at ip_
+  std::int64_t reductions_ = 0;
+  double fregs_saved_ = 0;    // (float registers never live across a slice boundary)
+
+  // exception being raised
+  exception_class exc_class_ = exception_class::error;
+  term exc_reason_ = nil;
+  term exc_args_ = non_value;  ///< arguments of the failing call, for the stack trace
+  std::uint32_t catches_ = 0;
+
+  // mailbox: private queue; `save_` points at the link to the next message to examine
+  message* queue_head_ = nullptr;
+  message** queue_tail_ = &queue_head_;
+  message** save_ = &queue_head_;
+  std::size_t queue_len_ = 0;
+  message** marker_ = nullptr;   ///< receive marker position (recv_marker_bind)
+  term marker_ref_ = nil;
+  bool timeout_fired_ = false;
+
+  // process dictionary: key/value pairs (GC roots)
+  std::vector<term> dictionary_;
+
+  term exit_reason_ = atoms::normal;
+  term group_leader_ = nil;
+  term initial_call_ = nil;  ///< {M, F, A}
+  bool trap_exit_ = false;
+
+  // ---- mailbox operations (this process's thread) -------------------------------------------
+  /// Appends a message whose payload lives in `fragment` (ownership moves to the queue).
+  void enqueue(term payload, heap_fragment* fragment);
+  /// Removes the message at the receive cursor; its fragment joins the heap fragments.
+  void remove_current_message();
+  /// Drops every message and fragment (on exit).
+  void clear_mailbox();
+
+ private:
+  term* alloc_fragment(std::size_t words);
+
+  vm* vm_;
+  word pid_number_;
+};
+
+}  // namespace aion::vm
+
+namespace aion::vm {
+/// A term_allocator drawing from `p`'s heap (falling back to heap fragments).
+inline term_allocator allocator_of(process& p) {
+  return term_allocator{&p, [](void* c, std::size_t n) { return static_cast<process*>(c)->alloc(n); },
+                        p.off_heap_head()};
+}
+}  // namespace aion::vm

@@ -1,0 +1,61 @@
+// One instance of the aion VM: atoms, literals, code, and the identity counters processes use.
+// Several instances may live in one OS process (there are no globals).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+#include "runtime/term/atom_table.hpp"
+#include "runtime/code/code_registry.hpp"
+#include "runtime/term/literal_area.hpp"
+#include "runtime/result.hpp"
+
+namespace aion::vm {
+
+/// Limits and sizes of a VM instance.
+struct vm_config {
+  std::size_t max_atoms = atom_table::default_limit;
+  std::size_t max_module_bytes = std::size_t{64} << 20;  ///< larger .beam files are refused
+  std::size_t literal_reserve_bytes = std::size_t{8} << 30;
+};
+
+/// Owns the shared state of one VM. Thread-safe: its parts lock internally.
+class vm {
+ public:
+  explicit vm(const vm_config& cfg = {});
+  ~vm();
+  vm(const vm&) = delete;
+  vm& operator=(const vm&) = delete;
+
+  atom_table& atoms() { return atoms_; }
+  const atom_table& atoms() const { return atoms_; }
+  literal_area& literals() { return literals_; }
+  const literal_area& literals() const { return literals_; }
+  code_registry& code() { return *code_; }
+  const code_registry& code() const { return *code_; }
+  const vm_config& config() const { return config_; }
+
+  /// Loads a .beam file image and makes it the module's current version.
+  result<const module*> load_module(std::string_view beam_bytes);
+
+  /// The atom named `name`, interned (names over 255 characters are refused with an error).
+  result<term> atom(std::string_view name);
+
+  /// Fresh identities, unique within this VM.
+  word new_ref_id() { return next_ref_.fetch_add(1, std::memory_order_relaxed); }
+  word new_pid_number() { return next_pid_.fetch_add(1, std::memory_order_relaxed); }
+  word new_unique_integer() { return next_unique_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  vm_config config_;
+  atom_table atoms_;
+  literal_area literals_;
+  std::unique_ptr<code_registry> code_;
+  std::atomic<word> next_ref_{1};
+  std::atomic<word> next_pid_{1};
+  std::atomic<word> next_unique_{1};
+};
+
+}  // namespace aion::vm
