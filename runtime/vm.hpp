@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <cstddef>
 #include <memory>
 #include <string_view>
@@ -14,11 +15,20 @@
 
 namespace aion::vm {
 
+/// Where a VM reads the time (tests and replay substitute deterministic clocks).
+struct vm_clock {
+  /// Nanoseconds on a monotonic clock (erlang:monotonic_time).
+  std::int64_t (*monotonic_ns)() = nullptr;
+  /// Nanoseconds since the Unix epoch (erlang:system_time).
+  std::int64_t (*system_ns)() = nullptr;
+};
+
 /// Limits and sizes of a VM instance.
 struct vm_config {
   std::size_t max_atoms = atom_table::default_limit;
   std::size_t max_module_bytes = std::size_t{64} << 20;  ///< larger .beam files are refused
   std::size_t literal_reserve_bytes = std::size_t{8} << 30;
+  vm_clock clock;  ///< null members: the system's steady and real-time clocks
 };
 
 /// Owns the shared state of one VM. Thread-safe: its parts lock internally.
@@ -36,6 +46,8 @@ class vm {
   code_registry& code() { return *code_; }
   const code_registry& code() const { return *code_; }
   const vm_config& config() const { return config_; }
+  std::int64_t monotonic_ns() const { return config_.clock.monotonic_ns(); }
+  std::int64_t system_ns() const { return config_.clock.system_ns(); }
 
   /// Loads a .beam file image and makes it the module's current version.
   result<const module*> load_module(std::string_view beam_bytes);

@@ -38,6 +38,14 @@ struct module {
   std::vector<std::string> files;
   std::vector<fun_entry> funs;
   std::vector<export_entry*> imports;
+  /// Exported functions of this version (ExpT) and their entry points.
+  struct export_def {
+    term function;
+    unsigned arity;
+    const word* address;
+  };
+  std::vector<export_def> exported;
+  std::string strings;                    ///< StrT: bytes that bs_match_string compares against
   std::vector<term> atoms;                ///< atom table of the .beam, index 0 unused
   term attributes = nil;                  ///< module_info(attributes)
   term compile_info = nil;

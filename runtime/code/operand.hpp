@@ -6,12 +6,12 @@
 namespace aion::vm {
 
 // A source operand is either a constant term (whose low two bits are never 00) or a register
-// reference with low bits 00: (index << 3) for x registers and (slot << 3) | 4 for y
-// registers, where slot already counts the CP word at the bottom of the frame (y0 is slot 1).
+// reference with low bits 00: (index << 3) for x registers and (index << 3) | 4 for y
+// registers (y(n) is E[n]: the return address sits above a frame's y slots, see exec/stack.md).
 // Destinations are always register references.
 inline constexpr word operand_y_flag = 4;
 constexpr word operand_x(word index) { return index << 3; }
-constexpr word operand_y(word index) { return ((index + 1) << 3) | operand_y_flag; }
+constexpr word operand_y(word index) { return (index << 3) | operand_y_flag; }
 constexpr bool operand_is_register(word op) { return (op & primary_mask) == 0; }
 constexpr bool operand_is_y(word op) { return (op & operand_y_flag) != 0; }
 constexpr word operand_index(word op) { return op >> 3; }

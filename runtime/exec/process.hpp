@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "runtime/term/atom_table.hpp"
 #include "runtime/term/heap.hpp"
 #include "runtime/term/term_allocator.hpp"
 #include "runtime/term/term.hpp"
@@ -13,6 +14,7 @@
 namespace aion::vm {
 
 class vm;
+class process_host;
 struct module;
 
 /// Exception classes as Erlang names them.
@@ -41,12 +43,14 @@ class process {
  public:
   static constexpr word default_min_heap_words = 233;
 
-  process(vm& owner, word pid_number, word min_heap_words = default_min_heap_words);
+  process(vm& owner, process_host& host, word pid_number,
+          word min_heap_words = default_min_heap_words);
   ~process();
   process(const process&) = delete;
   process& operator=(const process&) = delete;
 
   vm& owner() const { return *vm_; }
+  process_host& host() const { return *host_; }
   term pid() const { return make_pid(pid_number_); }
 
   // ---- heap ----------------------------------------------------------------------------------
@@ -84,15 +88,17 @@ class process {
     exc_class_ = cls;
     exc_reason_ = reason;
     exc_args_ = non_value;
+    exc_trace_ = non_value;
     return non_value;
   }
   term raise_error(term reason) { return raise(exception_class::error, reason); }
   term badarg() { return raise_error(atoms::badarg); }
-  /// error(Reason) whose stack trace names the failing call with its arguments.
+  /// error(Reason) whose stack trace starts with `mfa_args`, a {Module, Function, Args} tuple.
   term raise_with_args(term reason, term args) {
     exc_class_ = exception_class::error;
     exc_reason_ = reason;
     exc_args_ = args;
+    exc_trace_ = non_value;
     return non_value;
   }
 
@@ -119,7 +125,8 @@ class process {
   // exception being raised
   exception_class exc_class_ = exception_class::error;
   term exc_reason_ = nil;
-  term exc_args_ = non_value;  ///< arguments of the failing call, for the stack trace
+  term exc_args_ = non_value;  ///< {M, F, Args} of the failing call, for the stack trace
+  term exc_trace_ = non_value; ///< a raw trace being re-raised (see exec/exceptions.hpp)
   std::uint32_t catches_ = 0;
 
   // mailbox: private queue; `save_` points at the link to the next message to examine
@@ -129,12 +136,16 @@ class process {
   std::size_t queue_len_ = 0;
   message** marker_ = nullptr;   ///< receive marker position (recv_marker_bind)
   term marker_ref_ = nil;
-  bool timeout_fired_ = false;
+  bool timeout_fired_ = false;  ///< set by the host when the receive timer fires
+  bool timer_armed_ = false;
 
   // process dictionary: key/value pairs (GC roots)
   std::vector<term> dictionary_;
 
   term exit_reason_ = atoms::normal;
+  term result_ = nil;  ///< what the first function returned, once exited normally
+  bool exited_ = false;   ///< the process has finished (normally or not)
+  bool crashed_ = false;  ///< it finished with an uncaught exception (class/reason in exc_*)
   term group_leader_ = nil;
   term initial_call_ = nil;  ///< {M, F, A}
   bool trap_exit_ = false;
@@ -151,6 +162,7 @@ class process {
   term* alloc_fragment(std::size_t words);
 
   vm* vm_;
+  process_host* host_;
   word pid_number_;
 };
 

@@ -29,6 +29,9 @@ struct export_entry {
   std::atomic<const word*> address;
   /// Native implementation, if one is registered (installed over any Erlang body).
   native_fn native = nullptr;
+  /// The VM implements this function with special code in `stub` (erlang:apply/2,3):
+  /// loading a module never redirects it.
+  bool pinned = false;
   /// Three-word internal instruction used when there is no Erlang code to run: either a call
   /// of `native` or the `undef` error.
   word stub[4] = {};

@@ -96,6 +96,8 @@ struct copier {
     term* src = boxed_ptr(t);
     word n = object_words(src->raw);
     std::memcpy(dst, src, n * sizeof(term));
+    // A copy never inherits the right to grow a shared buffer in place.
+    if (header_subtag(src->raw) == subtag::sub_bin) dst[4].raw = 0;
     to.hp += n;
     return make_boxed(dst);
   }

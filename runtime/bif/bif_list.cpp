@@ -1,0 +1,9 @@
+// list BIFs.
+#include "runtime/bif/bif_registry.hpp"
+#include "runtime/bif/bif_util.hpp"
+
+namespace aion::vm {
+
+std::span<const bif_def> bifs_list() { return {}; }
+
+}  // namespace aion::vm

@@ -1,0 +1,21 @@
+// Loading .beam files: decoding OTP 25's generic instructions and translating them into the
+// interpreter's internal instruction set (instructions.def).
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "runtime/code/module.hpp"
+#include "runtime/result.hpp"
+
+namespace aion::vm {
+
+class vm;
+
+/// Decodes and translates one .beam image into a module ready for `code_registry::install`.
+/// Everything is validated: any malformed, truncated, oversized or hostile input gives an
+/// error naming the problem and leaves the VM unchanged except for interned atoms and literal
+/// memory. Called from any thread; `v`'s parts lock internally.
+result<std::unique_ptr<module>> load_beam(vm& v, std::string_view bytes);
+
+}  // namespace aion::vm

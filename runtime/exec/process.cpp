@@ -1,0 +1,76 @@
+#include "runtime/exec/process.hpp"
+
+#include <cstdlib>
+#include <new>
+
+#include "runtime/exec/host.hpp"
+
+namespace aion::vm {
+
+process::process(vm& owner, process_host& host, word pid_number, word min_heap_words)
+    : min_heap_words_(min_heap_words), vm_(&owner), host_(&host), pid_number_(pid_number) {
+  heap_ = static_cast<term*>(std::malloc(min_heap_words * sizeof(term)));
+  if (!heap_) throw std::bad_alloc();
+  htop_ = heap_;
+  hend_ = heap_ + min_heap_words;
+  stop_ = hend_;
+}
+
+process::~process() {
+  clear_mailbox();
+  release_off_heap(off_heap_);
+  for (heap_fragment* f = fragments_; f; f = f->next) release_off_heap(f->off_heap);
+  for (heap_fragment* f = fragments_; f;) {
+    heap_fragment* next = f->next;
+    std::free(f);
+    f = next;
+  }
+  std::free(heap_);
+}
+
+term* process::alloc_fragment(std::size_t words) {
+  heap_fragment* f = heap_fragment::create(words);
+  f->used = words;
+  f->next = fragments_;
+  fragments_ = f;
+  fragment_words_ += words;
+  return f->mem;
+}
+
+void process::enqueue(term payload, heap_fragment* fragment) {
+  auto* m = new (std::malloc(sizeof(message))) message{nullptr, payload, fragment};
+  *queue_tail_ = m;
+  queue_tail_ = &m->next;
+  ++queue_len_;
+}
+
+void process::remove_current_message() {
+  message* m = *save_;
+  *save_ = m->next;
+  if (queue_tail_ == &m->next) queue_tail_ = save_;
+  if (marker_ == &m->next) marker_ = save_;
+  if (m->fragment) {
+    m->fragment->next = fragments_;
+    fragments_ = m->fragment;
+    fragment_words_ += m->fragment->used;
+  }
+  std::free(m);
+  --queue_len_;
+  save_ = &queue_head_;
+}
+
+void process::clear_mailbox() {
+  for (message* m = queue_head_; m;) {
+    message* next = m->next;
+    if (m->fragment) heap_fragment::destroy(m->fragment);
+    std::free(m);
+    m = next;
+  }
+  queue_head_ = nullptr;
+  queue_tail_ = &queue_head_;
+  save_ = &queue_head_;
+  marker_ = nullptr;
+  queue_len_ = 0;
+}
+
+}  // namespace aion::vm

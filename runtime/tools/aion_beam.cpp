@@ -1,0 +1,101 @@
+// aion-beam [-pa DIR]... MODULE FUNCTION
+//
+// Loads the .beam files of each DIR, runs MODULE:FUNCTION() and prints its result as
+// io:format("~w~n", [Result]) would, then exits 0. An uncaught exception prints its class
+// and reason on stderr and exits 1; bad usage or a module that fails to load exits 2.
+#include <dirent.h>
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "runtime/exec/exceptions.hpp"
+#include "runtime/exec/local_host.hpp"
+#include "runtime/term/printer.hpp"
+#include "runtime/vm.hpp"
+
+namespace {
+
+int usage() {
+  std::fprintf(stderr, "usage: aion-beam [-pa DIR]... MODULE FUNCTION\n");
+  return 2;
+}
+
+std::vector<std::string> beam_files(const std::string& dir) {
+  std::vector<std::string> out;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".beam") == 0)
+        out.push_back(dir + "/" + name);
+    }
+    closedir(d);
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace aion::vm;
+  std::vector<std::string> paths;
+  std::vector<std::string> positional;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "-pa") == 0) {
+      if (i + 1 >= argc) return usage();
+      paths.push_back(argv[++i]);
+    } else {
+      positional.push_back(argv[i]);
+    }
+  }
+  if (positional.size() != 2) return usage();
+
+  vm machine;
+  for (const std::string& dir : paths) {
+    for (const std::string& file : beam_files(dir)) {
+      auto bytes = read_file_bytes(file);
+      if (!bytes) {
+        std::fprintf(stderr, "aion-beam: cannot read %s\n", file.c_str());
+        return 2;
+      }
+      auto loaded = machine.load_module(*bytes);
+      if (!loaded) {
+        std::fprintf(stderr, "aion-beam: %s: %s\n", file.c_str(), loaded.err().message.c_str());
+        return 2;
+      }
+    }
+  }
+  auto module = machine.atom(positional[0]);
+  auto function = machine.atom(positional[1]);
+  if (!module || !function) return usage();
+
+  local_host host(machine, paths);
+  auto spawned = host.spawn(*module, *function, {});
+  if (!spawned) {
+    std::fprintf(stderr, "aion-beam: %s\n", spawned.err().message.c_str());
+    return 2;
+  }
+  process* p = *spawned;
+  term pid = p->pid();
+  host.run();
+  p = host.find(pid);
+  if (!p->exited_) {
+    std::fprintf(stderr, "aion-beam: %s:%s() never returned (it waits for a message)\n",
+                 positional[0].c_str(), positional[1].c_str());
+    return 1;
+  }
+  if (!p->crashed_) {
+    std::string out = format_term(machine.atoms(), p->result_);
+    out.push_back('\n');
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return 0;
+  }
+  std::string cls(machine.atoms().name(exception_class_atom(p->exc_class_)));
+  std::string reason = format_term(machine.atoms(), p->exc_reason_);
+  std::string exit_reason = format_term(machine.atoms(), p->exit_reason_);
+  std::fprintf(stderr, "aion-beam: uncaught %s: %s\n  exit reason: %s\n", cls.c_str(),
+               reason.c_str(), exit_reason.c_str());
+  return 1;
+}

@@ -1,0 +1,59 @@
+#include "runtime/vm.hpp"
+
+#include <chrono>
+
+#include "runtime/bif/bif_registry.hpp"
+#include "runtime/code/instructions.hpp"
+#include "runtime/code/loader.hpp"
+
+namespace aion::vm {
+
+namespace {
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+std::int64_t real_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+vm_config with_default_clock(vm_config cfg) {
+  if (!cfg.clock.monotonic_ns) cfg.clock.monotonic_ns = steady_ns;
+  if (!cfg.clock.system_ns) cfg.clock.system_ns = real_ns;
+  return cfg;
+}
+}  // namespace
+
+vm::vm(const vm_config& cfg)
+    : config_(with_default_clock(cfg)),
+      atoms_(config_.max_atoms),
+      literals_(config_.literal_reserve_bytes),
+      code_(std::make_unique<code_registry>(handler_of(op::stub_native),
+                                            handler_of(op::stub_undef))) {
+  // erlang:apply/2,3 are entered like functions but run special code.
+  for (auto [arity, body] : {std::pair{2u, op::apply2_body}, std::pair{3u, op::apply3_body}}) {
+    export_entry* e = code_->export_for(atoms::erlang, atoms::apply, arity);
+    e->pinned = true;
+    e->stub[0] = reinterpret_cast<word>(handler_of(body));
+    e->address.store(e->stub, std::memory_order_release);
+  }
+  register_builtins(*this);
+}
+
+vm::~vm() = default;
+
+result<const module*> vm::load_module(std::string_view beam_bytes) {
+  auto m = load_beam(*this, beam_bytes);
+  if (!m) return m.err();
+  return code_->install(std::move(*m));
+}
+
+result<term> vm::atom(std::string_view name) {
+  auto a = atoms_.intern(name);
+  if (!a) return error{errc::system_limit, "atom table full or atom longer than 255 characters"};
+  return *a;
+}
+
+}  // namespace aion::vm
