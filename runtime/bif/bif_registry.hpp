@@ -31,5 +31,6 @@ std::span<const bif_def> bifs_binary();
 std::span<const bif_def> bifs_exception();
 std::span<const bif_def> bifs_misc();
 std::span<const bif_def> bifs_map();
+std::span<const bif_def> bifs_math();
 
 }  // namespace aion::vm

@@ -13,6 +13,7 @@
 
 #include "runtime/exec/exceptions.hpp"
 #include "runtime/exec/local_host.hpp"
+#include "runtime/exec/otp_path.hpp"
 #include "runtime/term/printer.hpp"
 #include "runtime/vm.hpp"
 
@@ -71,7 +72,10 @@ int main(int argc, char** argv) {
   auto function = machine.atom(positional[1]);
   if (!module || !function) return usage();
 
-  local_host host(machine, paths);
+  // Modules not found in the -pa directories load on first call from the installed OTP.
+  std::vector<std::string> code_path = paths;
+  for (std::string& dir : otp_code_path()) code_path.push_back(std::move(dir));
+  local_host host(machine, code_path);
   auto spawned = host.spawn(*module, *function, {});
   if (!spawned) {
     std::fprintf(stderr, "aion-beam: %s\n", spawned.err().message.c_str());
