@@ -19,8 +19,14 @@ namespace {
 inline std::uint32_t slot_bit(std::uint32_t hx) {
   return std::uint32_t{1} << (hx & 0xF);
 }
+/// Children before `bit`'s slot. A plain SWAR count: without -mpopcnt, std::popcount becomes
+/// a library call.
 inline unsigned slot_index(std::uint32_t bitmap, std::uint32_t bit) {
-  return static_cast<unsigned>(std::popcount(bitmap & (bit - 1)));
+  std::uint32_t x = bitmap & (bit - 1);
+  x = x - ((x >> 1) & 0x55555555u);
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+  return (x * 0x01010101u) >> 24;
 }
 
 /// The key's hash bits for trie level `level`, in the low bits.
@@ -125,9 +131,18 @@ term split_leaves(const map_context& c, term old_leaf, term new_leaf, unsigned l
                   std::uint32_t new_hx) {
   term old_key = car(old_leaf);
   std::uint32_t old_hx = level_hash(c.atoms, old_key, level);
-  std::vector<std::uint32_t> chain;  // bits of the single-child nodes, top first
+  // Bits of the single-child nodes, top first; more than a few only after whole-hash
+  // collisions.
+  std::uint32_t chain[16];
+  std::vector<std::uint32_t> deeper;
+  std::size_t n = 0;
   while ((old_hx & 0xF) == (new_hx & 0xF)) {
-    chain.push_back(slot_bit(new_hx));
+    if (n < 16) {
+      chain[n] = slot_bit(new_hx);
+    } else {
+      deeper.push_back(slot_bit(new_hx));
+    }
+    ++n;
     unsigned l = level;
     next_level(c.atoms, old_key, l, old_hx);
     next_level(c.atoms, car(new_leaf), level, new_hx);
@@ -137,7 +152,9 @@ term split_leaves(const map_context& c, term old_leaf, term new_leaf, unsigned l
   pair[0] = new_first ? new_leaf : old_leaf;
   pair[1] = new_first ? old_leaf : new_leaf;
   term sub = make_node(c, slot_bit(new_hx) | slot_bit(old_hx), pair, 2);
-  for (std::size_t i = chain.size(); i-- > 0;) sub = make_node(c, chain[i], &sub, 1);
+  for (std::size_t i = n; i-- > 0;) {
+    sub = make_node(c, i < 16 ? chain[i] : deeper[i - 16], &sub, 1);
+  }
   return sub;
 }
 
@@ -348,6 +365,59 @@ term hashmap_remove(const map_context& c, term root, term key) {
     }
   }
   return result;
+}
+
+bool hashmap_next(term root, map_path& path, std::size_t limit,
+                  const std::function<void(term, term)>& f) {
+  constexpr unsigned levels_per_digit = 16;
+  struct frame {
+    term node;
+    word next;  // index of the next child to visit
+  };
+  std::vector<frame> stack;
+  stack.reserve(8);
+  // Follow the path down to a leaf; below the path's last level, take child 0.
+  term node = root;
+  term leaf;
+  for (std::size_t level = 0;; ++level) {
+    std::size_t digit = level / levels_per_digit;
+    word elem = digit < path.size() ? (path[digit] >> (4 * (level % levels_per_digit))) & 0xF : 0;
+    if (elem >= hashmap_child_count(node)) return false;
+    stack.push_back({node, elem + 1});
+    term child = hashmap_children(node)[elem];
+    if (is_list(child)) {
+      leaf = child;
+      break;
+    }
+    node = child;
+  }
+  f(car(leaf), cdr(leaf));
+  std::size_t visited = 1;
+  for (;;) {
+    // Drop finished nodes: the top frame then names the next entry's slot.
+    while (!stack.empty() && stack.back().next == hashmap_child_count(stack.back().node)) {
+      stack.pop_back();
+    }
+    if (stack.empty() || visited == limit) break;
+    frame& top = stack.back();
+    term child = hashmap_children(top.node)[top.next++];
+    if (is_list(child)) {
+      f(car(child), cdr(child));
+      ++visited;
+    } else {
+      stack.push_back({child, 0});
+    }
+  }
+  path.clear();
+  for (std::size_t level = 0; level < stack.size(); ++level) {
+    // Above the last level the path names the child being walked, at it the next one.
+    word elem = level + 1 == stack.size() ? stack[level].next : stack[level].next - 1;
+    std::size_t digit = level / levels_per_digit;
+    if (digit == path.size()) path.push_back(0);
+    path[digit] |= std::uint64_t{elem} << (4 * (level % levels_per_digit));
+  }
+  while (!path.empty() && path.back() == 0) path.pop_back();
+  return true;
 }
 
 term map_from_entries(const map_context& c, std::vector<map_entry>& entries) {

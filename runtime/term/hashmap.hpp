@@ -26,6 +26,9 @@ term hashmap_get(const atom_table& atoms, term root, term key);
 term hashmap_put(const map_context& c, term root, term key, term value, bool must_exist);
 /// `root` without `key` (the same map when absent); a flat map once 32 keys or fewer remain.
 term hashmap_remove(const map_context& c, term root, term key);
+/// map_next for a trie.
+bool hashmap_next(term root, map_path& path, std::size_t limit,
+                  const std::function<void(term, term)>& f);
 /// A map of the entries (in any order; equal keys resolved by `order`): flat when at most 32
 /// distinct keys remain, else a trie. Reorders `entries`.
 term map_from_entries(const map_context& c, std::vector<map_entry>& entries);

@@ -285,6 +285,16 @@ void map_for_each(term m, const std::function<void(term, term)>& f) {
   for (word i = 0; i < n; ++i) f(ks[i], vs[i]);
 }
 
+bool map_next(term m, map_path& path, std::size_t limit, const std::function<void(term, term)>& f) {
+  if (is_hashmap_root(m)) return hashmap_next(m, path, limit, f);
+  // A flat map is returned whole, whatever the limit.
+  while (!path.empty() && path.back() == 0) path.pop_back();
+  if (path.size() > 1 || (path.size() == 1 && path[0] > flatmap_size(m))) return false;
+  map_for_each(m, f);
+  path.clear();
+  return true;
+}
+
 std::size_t map_words_upper_bound(std::size_t n) {
   if (n <= max_flatmap_size) return 1 + n + flatmap_words(n);
   // Leaves take 2n words. Without two keys sharing a whole 32-bit hash, a trie has at most

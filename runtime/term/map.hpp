@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "runtime/term/term.hpp"
 #include "runtime/term/term_allocator.hpp"
@@ -48,6 +50,19 @@ term map_merge(const map_context& c, term a, term b);
 /// binaries, lists, tuples and maps; keys holding atoms, pids, references or funs get a
 /// deterministic order of their own (see term_hash.hpp). `f` must not allocate.
 void map_for_each(term m, const std::function<void(term, term)>& f);
+
+/// A position in a map for erts_internal:map_next/3, as OTP encodes it in map iterators: for a
+/// trie, 4 bits per level (the root's child index in the lowest bits), 16 levels per 64-bit
+/// digit, least significant digit first; for a flat map, the digits of a number up to its
+/// size. An empty path is the start.
+using map_path = std::vector<std::uint64_t>;
+
+/// One step of erts_internal:map_next/3: calls `f(key, value)` for the entries from `path` on,
+/// in map_for_each's order, at most `limit` (>= 1) of them for a trie and all of them for a
+/// flat map, as OTP does (OTP also caps the first step of a trie at 32 entries; the caller
+/// chooses `limit`). Then sets `path` to the next entry, or clears it when none remain.
+/// Returns false, calling nothing, when `path` leads nowhere (the caller raises badarg).
+bool map_next(term m, map_path& path, std::size_t limit, const std::function<void(term, term)>& f);
 
 /// Heap words that building a map of `n` keys needs at most (for pre-sizing): 2n + 3 for a
 /// flat map; for a hash trie a worst case of 27n - 21 (typical tries use about 3.3n), which

@@ -159,6 +159,31 @@ float_words float_halves(term t) {
   return {static_cast<std::uint32_t>(bits), static_cast<std::uint32_t>(bits >> 32)};
 }
 
+/// The work stack of a hash walk: inline for the usual shallow terms, on the heap beyond.
+class term_stack {
+ public:
+  void push_back(term t) {
+    if (n_ < inline_size) {
+      inline_[n_] = t;
+    } else {
+      overflow_.push_back(t);
+    }
+    ++n_;
+  }
+  bool empty() const { return n_ == 0; }
+  term back() const { return n_ <= inline_size ? inline_[n_ - 1] : overflow_.back(); }
+  void pop_back() {
+    if (n_ > inline_size) overflow_.pop_back();
+    --n_;
+  }
+
+ private:
+  static constexpr std::size_t inline_size = 32;
+  term inline_[inline_size];
+  std::vector<term> overflow_;
+  std::size_t n_ = 0;
+};
+
 // ---- phash2 (make_hash2) ----------------------------------------------------------------------
 
 /// Markers pushed between terms; they are header words, which no term is.
@@ -170,7 +195,7 @@ inline bool is_byte(term t) {
   return is_small(t) && static_cast<word>(small_value(t)) < 256;
 }
 
-void push_map_pairs_phash(std::vector<term>& stack, term m) {
+void push_map_pairs_phash(term_stack& stack, term m) {
   if (header_subtag(boxed_header(m)) == subtag::flatmap) {
     word n = flatmap_size(m);
     const term* ks = flatmap_keys(m);
@@ -193,7 +218,7 @@ void push_map_pairs_phash(std::vector<term>& stack, term m) {
 std::uint32_t make_hash2(const atom_table& atoms, term t) {
   std::uint32_t hash = 0;
   std::uint32_t xor_pairs = 0;
-  std::vector<term> stack;
+  term_stack stack;
   for (;;) {
     if (is_list(t)) {
       // Runs of bytes are hashed four at a time.
@@ -371,7 +396,7 @@ class internal_hasher {
   const atom_table& atoms_;
   bool deep_;
   std::uint32_t hash_;
-  std::vector<term> stack_;
+  term_stack stack_;
 };
 
 void internal_hasher::push_map(term m) {
