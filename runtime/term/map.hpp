@@ -18,7 +18,10 @@ class atom_table;
 inline constexpr std::size_t max_flatmap_size = 32;
 
 /// Everything the map operations need besides memory: the atom table (atoms order by name and
-/// hash by name).
+/// hash by name). The allocator is expected to succeed (the caller sizes the heap first, see
+/// map_words_upper_bound); when it returns nullptr the operation throws std::bad_alloc.
+/// Besides terms from `alloc`, only bulk builds (from_pairs, merge, growing past 32 keys,
+/// shrinking back to 32), map_next and whole-hash collisions use C++ heap memory, temporarily.
 struct map_context {
   const atom_table& atoms;
   const term_allocator& alloc;
@@ -65,7 +68,7 @@ using map_path = std::vector<std::uint64_t>;
 bool map_next(term m, map_path& path, std::size_t limit, const std::function<void(term, term)>& f);
 
 /// Heap words that building a map of `n` keys needs at most (for pre-sizing): 2n + 3 for a
-/// flat map; for a hash trie a worst case of 27n - 21 (typical tries use about 3.3n), which
+/// flat map; for a hash trie a worst case of 27n - 21 (typical tries use about 4.2n), which
 /// holds unless two keys share a whole 32-bit hash (probability about n^2 / 2^33).
 std::size_t map_words_upper_bound(std::size_t n);
 
