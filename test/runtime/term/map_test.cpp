@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/term/compare.hpp"
+#include "runtime/term/heap.hpp"
 #include "runtime/term/term_hash.hpp"
 #include "test/runtime/term/erl_literal.hpp"
 #include "test/runtime/term/term_fixture.hpp"
@@ -425,6 +426,23 @@ BOOST_FIXTURE_TEST_CASE(map_next_resumes_where_erl_does, map_fixture) {
   BOOST_CHECK_EQUAL(seen.size(), 5u);
   path = {6};
   BOOST_CHECK(!map_next(flat, path, 1, collect));
+}
+
+BOOST_FIXTURE_TEST_CASE(copied_maps_keep_their_order_and_lookups, map_fixture) {
+  // Copying (messages, garbage collection) walks maps through object_term_slots only.
+  for (term m :
+       {map_of(small_range(1, 10)), map_of(small_range(1, 500)), map_of(colliding_keys())}) {
+    std::size_t words = term_size(m, nullptr);
+    term* to = heap.words(words);
+    term* off_heap = nullptr;
+    heap_target target{to, &off_heap};
+    term copy = copy_term(m, nullptr, target);
+    BOOST_CHECK_EQUAL(static_cast<std::size_t>(target.hp - to), words);
+    BOOST_CHECK_EQUAL(map_size(copy), map_size(m));
+    std::vector<term> a = keys_in_order(m), b = keys_in_order(copy);
+    BOOST_CHECK(a == b);
+    for (term k : a) BOOST_CHECK_EQUAL(map_get(atoms, copy, k).raw, k.raw);
+  }
 }
 
 namespace {
