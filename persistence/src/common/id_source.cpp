@@ -17,6 +17,17 @@ std::string id_source::uuid() {
     high = engine_();
     low = engine_();
   }
+  return format_uuid(high, low);
+}
+
+std::string id_source::uuid_from(std::uint64_t seed) {
+  std::mt19937_64 engine{seed};
+  auto high = engine();
+  auto low = engine();
+  return format_uuid(high, low);
+}
+
+std::string id_source::format_uuid(std::uint64_t high, std::uint64_t low) {
   high = (high & ~std::uint64_t{0xf000}) | 0x4000;                 // version 4
   low = (low & ~(std::uint64_t{0xc} << 60)) | (std::uint64_t{0x8} << 60);  // RFC 4122 variant
   static constexpr char digits[] = "0123456789abcdef";

@@ -59,8 +59,10 @@ commit_receipt make_receipt(const step_commit& step, bool replayed) {
 error refusal_error(const step_commit& step, const step_observation& seen) {
   auto verdict = admit_step(step, seen);
   if (!verdict) return std::move(verdict).err();
-  return error{errc::give_up, "step for " + describe(step.run) +
-                                  " was not applied although its checks pass; retry it"};
+  // The observation predates a concurrent commit that won the row (PostgreSQL re-checks the
+  // update against the newest row version, the observation is from the statement's snapshot).
+  return error{errc::conflict, describe(step.run) + " was changed concurrently at sequence number " +
+                                   std::to_string(step.expected_next_seq)};
 }
 
 }  // namespace aion::persistence::detail

@@ -40,8 +40,9 @@ result<void> admit_step(const step_commit& step, const step_observation& seen);
 /// The receipt of an applied (or, with `replayed`, previously applied) step.
 commit_receipt make_receipt(const step_commit& step, bool replayed);
 
-/// The error for a step refused without an observation (the run vanished, etc.), built from
-/// admit_step; returns a give_up error if admit_step would unexpectedly accept.
+/// The error for a step the database did not apply, explained by admit_step on what was seen;
+/// when the observation shows no reason, a concurrent writer changed the run meanwhile
+/// (errc::conflict).
 error refusal_error(const step_commit& step, const step_observation& seen);
 
 }  // namespace aion::persistence::detail

@@ -51,6 +51,9 @@ result<std::unique_ptr<connection>> connection::open(const connection_settings& 
   PGconn* conn = PQconnectStart(settings.conninfo.c_str());
   if (conn == nullptr) return error{errc::back_off, "libpq could not allocate a connection"};
   auto self = std::make_unique<connection>(passkey{}, conn, settings.io_timeout);
+  // Server notices ("schema already exists, skipping") are not errors; keep them off stderr.
+  // TODO(cleanup): route them to the node's log once it has one.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   if (PQstatus(conn) == CONNECTION_BAD) {
     return error{errc::give_up, std::string{"invalid connection string: "} + PQerrorMessage(conn)};
   }

@@ -30,7 +30,8 @@ WITH cur AS (
       close_time = COALESCE($12, w.close_time)
   WHERE w.workflow_id = $1 AND w.run_id = $2 AND w.next_seq = $5 AND w.shard_id = $3
     AND w.status IN ('running', 'stuck')
-    AND EXISTS (SELECT 1 FROM shard_leases l WHERE l.shard_id = $3 AND l.fencing_token = $4)
+    AND EXISTS (SELECT 1 FROM shard_leases l
+                WHERE l.shard_id = $3 AND l.fencing_token = $4 AND l.owner_node IS NOT NULL)
   RETURNING w.run_pk
 ), ev AS (
   INSERT INTO history (run_pk, seq, event_type, event_time, payload, commit_id)
@@ -141,11 +142,12 @@ const std::vector<statement_def>& catalog() {
        "AND (workflow_id, run_id) > ($2, $3) ORDER BY workflow_id, run_id LIMIT $4",
        {int4, text, text, int8}},
       {stmt::shard_token_share,
-       "SELECT fencing_token FROM shard_leases WHERE shard_id = $1 FOR SHARE",
+       "SELECT fencing_token FROM shard_leases WHERE shard_id = $1 AND owner_node IS NOT NULL "
+       "FOR SHARE",
        {int4}},
       {stmt::shards_share,
        "SELECT shard_id, fencing_token FROM shard_leases WHERE shard_id = ANY($1) "
-       "ORDER BY shard_id FOR SHARE",
+       "AND owner_node IS NOT NULL ORDER BY shard_id FOR SHARE",
        {int4_array}},
       {stmt::step,
        step_sql,

@@ -19,7 +19,7 @@ void pg_store::submit_step(step_commit step, commit_callback done) {
   // Ids are fixed before the first attempt so that every retry carries the same ones.
   if (step.commit_id == 0) step.commit_id = static_cast<std::uint64_t>(ids_.positive_id());
   if (step.continue_as_new && step.continue_as_new->run_id.empty()) {
-    step.continue_as_new->run_id = ids_.uuid();
+    step.continue_as_new->run_id = detail::id_source::uuid_from(step.commit_id);
   }
   committer_.submit(queued_step{std::move(step), std::move(done), now()});
 }

@@ -33,7 +33,9 @@ workflow_run read_run(const statement& row, int first) {
 namespace {
 
 result<std::optional<std::int64_t>> shard_token(connection& db, std::uint32_t shard_id) {
-  auto stmt = db.prepare("SELECT fencing_token FROM shard_leases WHERE shard_id = ?1");
+  // A released lease (no owner) fences every token.
+  auto stmt = db.prepare(
+      "SELECT fencing_token FROM shard_leases WHERE shard_id = ?1 AND owner_node IS NOT NULL");
   if (!stmt) return std::move(stmt).err();
   stmt->bind(1, std::int64_t{shard_id});
   auto found = stmt->step();

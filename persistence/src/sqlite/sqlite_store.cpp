@@ -153,7 +153,7 @@ void sqlite_store::close() {
 void sqlite_store::assign_ids(step_commit& step) {
   if (step.commit_id == 0) step.commit_id = static_cast<std::uint64_t>(ids_.positive_id());
   if (step.continue_as_new && step.continue_as_new->run_id.empty()) {
-    step.continue_as_new->run_id = ids_.uuid();
+    step.continue_as_new->run_id = detail::id_source::uuid_from(step.commit_id);
   }
 }
 

@@ -21,7 +21,8 @@ struct status_change {
 
 /// The next run of a continue-as-new: same workflow id, shard and parent as the closing run.
 struct next_run {
-  /// Empty: the store generates a random UUID.
+  /// Empty: the store derives a UUID from the step's commit id (so a repeated commit names the
+  /// same run).
   std::string run_id;
   std::string workflow_type;
   std::string deployment;
