@@ -84,6 +84,14 @@ result<void> check_payload(std::string_view field, std::string_view payload,
   return {};
 }
 
+result<void> check_shard(std::uint32_t shard_id) {
+  if (shard_id >= max_shard_count) {
+    return invalid("shard_id", std::to_string(shard_id) + " is not below " +
+                                   std::to_string(max_shard_count));
+  }
+  return {};
+}
+
 result<void> check_run_key(const run_key& run) {
   if (auto r = check_identifier("workflow_id", run.workflow_id); !r) return r;
   return check_identifier("run_id", run.run_id);
@@ -100,6 +108,20 @@ result<void> check_events(std::string_view field, const std::vector<new_event>& 
   for (std::size_t i = 0; i < events.size(); ++i) {
     std::string name = std::string{field} + "[" + std::to_string(i) + "]";
     if (auto r = check_payload(name, events[i].payload, limits); !r) return r;
+  }
+  return {};
+}
+
+std::size_t event_bytes(const std::vector<new_event>& events) {
+  std::size_t total = 0;
+  for (const auto& event : events) total += event.payload.size();
+  return total;
+}
+
+result<void> check_total(std::size_t total, const store_limits& limits) {
+  if (total > limits.max_step_bytes) {
+    return invalid("step", "payloads of " + std::to_string(total) + " bytes in total exceed the limit of " +
+                               std::to_string(limits.max_step_bytes) + " bytes");
   }
   return {};
 }
@@ -136,11 +158,14 @@ result<void> check_start(const start_request& request, const store_limits& limit
     if (auto r = check_identifier("parent.run_id", request.parent->run_id); !r) return r;
   }
   if (auto r = check_optional_identifier("idempotency_key", request.idempotency_key); !r) return r;
-  return check_events("initial_events", request.initial_events, limits);
+  if (auto r = check_shard(request.fence.shard_id); !r) return r;
+  if (auto r = check_events("initial_events", request.initial_events, limits); !r) return r;
+  return check_total(request.input.size() + event_bytes(request.initial_events), limits);
 }
 
 result<void> check_step(const step_commit& step, const store_limits& limits) {
   if (auto r = check_run_key(step.run); !r) return r;
+  if (auto r = check_shard(step.fence.shard_id); !r) return r;
   if (step.expected_next_seq < 1) return invalid("expected_next_seq", "must be at least 1");
   if (auto r = check_events("events", step.events, limits); !r) return r;
 
@@ -217,7 +242,14 @@ result<void> check_step(const step_commit& step, const store_limits& limits) {
       return r;
     }
   }
-  return {};
+  std::size_t total = event_bytes(step.events);
+  for (const auto& timer : step.timers_to_schedule) total += timer.payload.size();
+  for (const auto& task : step.tasks_to_enqueue) total += task.payload.size();
+  if (step.new_status && step.new_status->outcome) total += step.new_status->outcome->size();
+  if (step.continue_as_new) {
+    total += step.continue_as_new->input.size() + event_bytes(step.continue_as_new->initial_events);
+  }
+  return check_total(total, limits);
 }
 
 }  // namespace aion::persistence::detail

@@ -22,6 +22,9 @@ result<void> check_optional_identifier(std::string_view field, std::string_view 
 result<void> check_payload(std::string_view field, std::string_view payload,
                            const store_limits& limits);
 
+/// The shard id is below max_shard_count.
+result<void> check_shard(std::uint32_t shard_id);
+
 /// Both parts of a run key are identifiers.
 result<void> check_run_key(const run_key& run);
 

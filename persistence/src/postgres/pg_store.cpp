@@ -124,8 +124,10 @@ pg_store::~pg_store() { close(); }
 void pg_store::close() {
   if (closed_.exchange(true)) return;
   task_signal_.close();
-  committer_.stop();
+  // Closing the backoff first bounds shutdown: queued steps still commit against a healthy
+  // database, but nothing waits out the retry budget against a dead one.
   backoff_.close();
+  committer_.stop();
   pool_.close();
 }
 

@@ -7,7 +7,7 @@ namespace {
 
 error closed_error() { return error{errc::give_up, "the store is closed"}; }
 
-constexpr std::uint32_t max_shards = 65'536;
+constexpr std::uint32_t max_shards = max_shard_count;
 
 std::chrono::microseconds micros(std::chrono::milliseconds d) {
   return std::chrono::duration_cast<std::chrono::microseconds>(d);
@@ -167,6 +167,7 @@ result<shard_lease> sqlite_store::acquire_shard(std::uint32_t shard_id, std::str
                                                 std::chrono::milliseconds ttl) {
   if (auto r = detail::check_identifier("node_id", node_id); !r) return std::move(r).err();
   if (ttl.count() <= 0) return error{errc::invalid_argument, "ttl must be positive"};
+  if (auto r = detail::check_shard(shard_id); !r) return std::move(r).err();
   if (closed_) return closed_error();
   auto time = now();
   auto expires = time + micros(ttl);

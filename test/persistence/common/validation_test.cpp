@@ -61,10 +61,27 @@ BOOST_AUTO_TEST_CASE(malformed_steps_are_refused) {
   auto bad_seq = step;
   bad_seq.expected_next_seq = 0;
   BOOST_CHECK(!check_step(bad_seq, limits).ok());
+  auto far_shard = step;
+  far_shard.fence.shard_id = max_shard_count;
+  BOOST_CHECK(!check_step(far_shard, limits).ok());
   limits.max_items_per_step = 2;
   auto too_many = step;
   too_many.events.resize(3);
   BOOST_CHECK(!check_step(too_many, limits).ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_step_over_the_total_byte_limit_is_refused) {
+  store_limits limits;
+  limits.max_payload_bytes = 100;
+  limits.max_step_bytes = 250;
+  step_commit step;
+  step.run = {"wf", "run"};
+  step.events = {{1, {}, std::string(100, 'a')}, {1, {}, std::string(100, 'b')}};
+  BOOST_CHECK(check_step(step, limits).ok());
+  step.timers_to_schedule = {{"t", {}, std::string(51, 'c')}};
+  auto refused = check_step(step, limits);
+  BOOST_REQUIRE(!refused.ok());
+  BOOST_CHECK(refused.err().message().find("in total") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

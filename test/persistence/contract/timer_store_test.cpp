@@ -80,7 +80,7 @@ BOOST_AUTO_TEST_CASE(schedule_timer_with_stale_token_or_on_a_closed_run_is_rejec
 BOOST_AUTO_TEST_CASE(timers_fire_exactly_once_across_two_competing_pollers) {
   constexpr int timer_count = 120;
   for (int w = 0; w < 4; ++w) {
-    auto run = start("wf-" + std::to_string(w));
+    auto run = start(std::string{"wf-"} + std::to_string(w));
     auto s = step(run.key, 1, 1);
     for (int i = w; i < timer_count; i += 4) {
       s.timers_to_schedule.push_back(
