@@ -97,8 +97,8 @@ BOOST_AUTO_TEST_CASE(concurrent_appends_to_one_workflow_exactly_one_wins) {
       ready.wait();
       return s.history().append(run.key, lease.fence(), next, {event(1, name), event(1, name)});
     };
-    auto a = std::async(std::launch::async, contender, std::ref(*db), std::string{"a"} + std::to_string(round));
-    auto b = std::async(std::launch::async, contender, std::ref(other), std::string{"b"} + std::to_string(round));
+    auto a = std::async(std::launch::async, contender, std::ref(*db), numbered("a", round));
+    auto b = std::async(std::launch::async, contender, std::ref(other), numbered("b", round));
     go.set_value();
     auto ra = a.get();
     auto rb = b.get();

@@ -152,7 +152,7 @@ BOOST_AUTO_TEST_CASE(competing_workers_never_lease_the_same_task) {
   auto run = start("wf-1");
   auto s = step(run.key, 1, 1);
   for (int i = 0; i < task_count; ++i) {
-    s.tasks_to_enqueue.push_back({"q", std::string{"a"} + std::to_string(i), 1, std::to_string(i), std::nullopt});
+    s.tasks_to_enqueue.push_back({"q", numbered("a", i), 1, std::to_string(i), std::nullopt});
   }
   AION_REQUIRE_OK(db->history().commit_step(s));
   auto& other = second_writer();

@@ -29,7 +29,7 @@ BOOST_AUTO_TEST_CASE(due_timers_come_earliest_first_and_respect_the_limit) {
   auto run = start("wf-1");
   for (int i = 5; i >= 1; --i) {
     AION_REQUIRE_OK(db->timers().schedule_timer(
-        run.key, lease.fence(), {std::string{"t"} + std::to_string(i), test_epoch + std::chrono::seconds{i}, ""}));
+        run.key, lease.fence(), {numbered("t", i), test_epoch + std::chrono::seconds{i}, ""}));
   }
   auto due = AION_REQUIRE_OK(db->timers().due_timers(0, test_epoch + std::chrono::seconds{10}, 3));
   BOOST_REQUIRE_EQUAL(due.size(), 3u);
@@ -80,11 +80,11 @@ BOOST_AUTO_TEST_CASE(schedule_timer_with_stale_token_or_on_a_closed_run_is_rejec
 BOOST_AUTO_TEST_CASE(timers_fire_exactly_once_across_two_competing_pollers) {
   constexpr int timer_count = 120;
   for (int w = 0; w < 4; ++w) {
-    auto run = start(std::string{"wf-"} + std::to_string(w));
+    auto run = start(numbered("wf-", w));
     auto s = step(run.key, 1, 1);
     for (int i = w; i < timer_count; i += 4) {
       s.timers_to_schedule.push_back(
-          {std::string{"t"} + std::to_string(i), test_epoch - std::chrono::seconds{i}, std::to_string(i)});
+          {numbered("t", i), test_epoch - std::chrono::seconds{i}, std::to_string(i)});
     }
     AION_REQUIRE_OK(db->history().commit_step(s));
   }

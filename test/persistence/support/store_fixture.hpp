@@ -15,6 +15,12 @@ namespace aion::persistence::test {
 /// A point in time tests start from (2023-11-14T22:13:20Z).
 inline constexpr timestamp test_epoch = from_micros(1'700'000'000'000'000);
 
+/// `prefix` followed by `n` ("t7").
+inline std::string numbered(std::string prefix, long long n) {
+  prefix += std::to_string(n);
+  return prefix;
+}
+
 /// "ok", or the error's text: for test messages (Boost evaluates messages even on success).
 template <class T>
 std::string describe(const result<T>& r) {
