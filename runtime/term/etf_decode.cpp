@@ -310,6 +310,7 @@ class decoder {
           unsigned n;
           const unsigned char* bytes;
           if (!r.u16(n) || !r.take(n, bytes)) return false;
+          if (n == 0) break;  // nil
           if constexpr (Build) {
             term* cells = take(2 * std::size_t{n});
             if (!cells) return false;
@@ -317,7 +318,7 @@ class decoder {
               cells[2 * i] = make_small(bytes[i]);
               cells[2 * i + 1] = i + 1 < n ? make_list(cells + 2 * i + 2) : nil;
             }
-            value = n ? make_list(cells) : nil;
+            value = make_list(cells);
           } else if (!add_words(2 * std::uint64_t{n})) {
             return false;
           }

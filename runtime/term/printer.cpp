@@ -356,6 +356,7 @@ std::string format_float_short(double d) {
   //   plain       DDD.DDD, 0.000DDD or DDD000.0
   // except that a whole number of 2^53 or more is always scientific.
   if (d == 0) return std::signbit(d) ? "-0.0" : "0.0";
+  if (!std::isfinite(d)) return std::isnan(d) ? "nan" : d > 0 ? "inf" : "-inf";  // not Erlang
   char buf[40];
   auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
   std::string_view sci(buf, static_cast<std::size_t>(res.ptr - buf));

@@ -420,6 +420,20 @@ BOOST_AUTO_TEST_CASE(unaligned_sub_binaries_encode_their_bits) {
   BOOST_CHECK_EQUAL(hex(encode(s)), "834d00000002055e68");
 }
 
+BOOST_AUTO_TEST_CASE(byte_lists_up_to_65535_long_are_strings) {
+  auto byte_list = [&](int n) {
+    term l = nil;
+    for (int i = 0; i < n; ++i) l = list({make_small(1)}, l);
+    return l;
+  };
+  // erl: term_to_binary(lists:duplicate(65535, 1)) and (65536, 1).
+  BOOST_CHECK_EQUAL(hex(encode(byte_list(65535)).substr(0, 5)), "836bffff01");
+  BOOST_CHECK_EQUAL(hex(encode(byte_list(65536)).substr(0, 8)), "836c000100006101");
+  auto empty = decode(bytes({131, 107, 0, 0}));  // erl decodes an empty STRING_EXT to []
+  BOOST_REQUIRE(empty);
+  BOOST_CHECK(is_nil(empty->value));
+}
+
 BOOST_AUTO_TEST_CASE(a_list_ext_without_elements_is_its_tail) {
   auto d = decode(bytes({131, 108, 0, 0, 0, 0, 97, 1}));
   BOOST_REQUIRE(d);
