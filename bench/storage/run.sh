@@ -33,13 +33,24 @@ cat >"$work/insert.sql" <<'SQL'
 INSERT INTO pgbench_single (payload) VALUES (repeat('x', 128));
 SQL
 
+# Every measurement starts from the same state: PostgreSQL checkpointed and the page cache
+# written back, so one run's writeback does not slow the next one's fsyncs.
+settle() {
+  psql "$url" -q -c "CHECKPOINT"
+  sync
+  sleep 2
+}
+
 declare -A pgbench_tps aion_pg aion_sqlite
 for writers in 1 16 256; do
   threads=$((writers < 2 ? 1 : 2))
+  settle
   pgbench_tps[$writers]=$(pgbench -n -M prepared -c "$writers" -j "$threads" -T "$seconds" \
     -f "$work/insert.sql" "$url" 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | cut -d. -f1)
+  settle
   aion_pg[$writers]=$("$bench" --backend postgres --url "$url" --writers "$writers" --seconds "$seconds")
   rm -rf "$work/sqlite"
+  settle
   aion_sqlite[$writers]=$("$bench" --backend sqlite --data-dir "$work/sqlite" --writers "$writers" --seconds "$seconds")
   echo "writers=$writers done" >&2
 done
