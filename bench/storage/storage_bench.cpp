@@ -50,18 +50,29 @@ config parse(int argc, char** argv) {
     std::string flag = argv[i];
     if (i + 1 >= argc) usage(("missing value for " + flag).c_str());
     std::string value = argv[++i];
-    if (flag == "--backend") c.backend = value;
-    else if (flag == "--url") c.url = value;
-    else if (flag == "--data-dir") c.data_dir = value;
-    else if (flag == "--writers") c.writers = std::stoi(value);
-    else if (flag == "--seconds") c.seconds = std::stod(value);
-    else if (flag == "--events") c.events = std::stoi(value);
-    else if (flag == "--payload") c.payload = std::stoul(value);
-    else if (flag == "--lanes") c.lanes = std::stoul(value);
-    else if (flag == "--batch") c.batch = std::stoul(value);
-    else usage(("unknown flag " + flag).c_str());
+    if (flag == "--backend")
+      c.backend = value;
+    else if (flag == "--url")
+      c.url = value;
+    else if (flag == "--data-dir")
+      c.data_dir = value;
+    else if (flag == "--writers")
+      c.writers = std::stoi(value);
+    else if (flag == "--seconds")
+      c.seconds = std::stod(value);
+    else if (flag == "--events")
+      c.events = std::stoi(value);
+    else if (flag == "--payload")
+      c.payload = std::stoul(value);
+    else if (flag == "--lanes")
+      c.lanes = std::stoul(value);
+    else if (flag == "--batch")
+      c.batch = std::stoul(value);
+    else
+      usage(("unknown flag " + flag).c_str());
   }
-  if (c.backend != "postgres" && c.backend != "sqlite") usage("--backend must be postgres or sqlite");
+  if (c.backend != "postgres" && c.backend != "sqlite")
+    usage("--backend must be postgres or sqlite");
   if (c.backend == "postgres" && c.url.empty()) usage("--url is required for postgres");
   if (c.backend == "sqlite" && c.data_dir.empty()) usage("--data-dir is required for sqlite");
   if (c.writers < 1 || c.seconds <= 0 || c.events < 1) usage("bad numbers");
@@ -101,7 +112,8 @@ int main(int argc, char** argv) {
   must(db->cluster().init_cluster(shards), "init_cluster");
   std::vector<fence> fences;
   for (std::uint32_t s = 0; s < shards; ++s) {
-    fences.push_back(must(db->cluster().acquire_shard(s, "bench", std::chrono::hours{1}), "acquire").fence());
+    fences.push_back(
+        must(db->cluster().acquire_shard(s, "bench", std::chrono::hours{1}), "acquire").fence());
   }
   // Fresh workflow ids per run, so one database can serve several runs.
   auto tag = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
@@ -132,12 +144,14 @@ int main(int argc, char** argv) {
       auto started = steady::now();
       auto receipt = db->history().commit_step(std::move(step));
       if (!receipt.ok()) {
-        if (failures++ == 0) std::fprintf(stderr, "commit failed: %s\n", receipt.err().to_string().c_str());
+        if (failures++ == 0)
+          std::fprintf(stderr, "commit failed: %s\n", receipt.err().to_string().c_str());
         return;
       }
       next = receipt->next_seq;
       if (measuring) {
-        latencies[w].push_back(std::chrono::duration<double, std::milli>(steady::now() - started).count());
+        latencies[w].push_back(
+            std::chrono::duration<double, std::milli>(steady::now() - started).count());
         ++steps_done[w];
       }
     }
@@ -162,10 +176,13 @@ int main(int argc, char** argv) {
     all.insert(all.end(), latencies[w].begin(), latencies[w].end());
   }
   std::sort(all.begin(), all.end());
-  auto pct = [&](double p) { return all.empty() ? 0.0 : all[static_cast<std::size_t>(p * (all.size() - 1))]; };
-  std::printf("backend=%s writers=%d events_per_step=%d payload=%zu seconds=%.2f steps=%ld "
-              "steps_per_s=%.0f events_per_s=%.0f p50_ms=%.2f p99_ms=%.2f\n",
-              cfg.backend.c_str(), cfg.writers, cfg.events, cfg.payload, elapsed, steps,
-              steps / elapsed, steps * cfg.events / elapsed, pct(0.5), pct(0.99));
+  auto pct = [&](double p) {
+    return all.empty() ? 0.0 : all[static_cast<std::size_t>(p * (all.size() - 1))];
+  };
+  std::printf(
+      "backend=%s writers=%d events_per_step=%d payload=%zu seconds=%.2f steps=%ld "
+      "steps_per_s=%.0f events_per_s=%.0f p50_ms=%.2f p99_ms=%.2f\n",
+      cfg.backend.c_str(), cfg.writers, cfg.events, cfg.payload, elapsed, steps, steps / elapsed,
+      steps * cfg.events / elapsed, pct(0.5), pct(0.99));
   return 0;
 }

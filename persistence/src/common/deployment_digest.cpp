@@ -18,17 +18,15 @@ result<void> normalise_modules(std::vector<deployed_module>& modules) {
   for (const auto& module : modules) {
     if (auto r = check_identifier("module_name", module.module_name); !r) return r;
     if (!is_module_hash(module.module_hash)) {
-      return error{errc::invalid_argument, "module '" + module.module_name +
-                                               "': hash must be 64 lowercase hex digits"};
+      return error{errc::invalid_argument,
+                   "module '" + module.module_name + "': hash must be 64 lowercase hex digits"};
     }
   }
-  std::sort(modules.begin(), modules.end(), [](const auto& a, const auto& b) {
-    return a.module_name < b.module_name;
-  });
+  std::sort(modules.begin(), modules.end(),
+            [](const auto& a, const auto& b) { return a.module_name < b.module_name; });
   for (std::size_t i = 1; i < modules.size(); ++i) {
     if (modules[i].module_name == modules[i - 1].module_name) {
-      return error{errc::invalid_argument,
-                   "module '" + modules[i].module_name + "' appears twice"};
+      return error{errc::invalid_argument, "module '" + modules[i].module_name + "' appears twice"};
     }
   }
   return {};

@@ -4,8 +4,8 @@ namespace aion::persistence::detail {
 
 id_source::id_source() {
   std::random_device device;
-  std::seed_seq seed{device(), device(), device(), device(), device(), device(), device(),
-                     device()};
+  std::seed_seq seed{device(), device(), device(), device(),
+                     device(), device(), device(), device()};
   engine_.seed(seed);
 }
 
@@ -28,7 +28,7 @@ std::string id_source::uuid_from(std::uint64_t seed) {
 }
 
 std::string id_source::format_uuid(std::uint64_t high, std::uint64_t low) {
-  high = (high & ~std::uint64_t{0xf000}) | 0x4000;                 // version 4
+  high = (high & ~std::uint64_t{0xf000}) | 0x4000;                         // version 4
   low = (low & ~(std::uint64_t{0xc} << 60)) | (std::uint64_t{0x8} << 60);  // RFC 4122 variant
   static constexpr char digits[] = "0123456789abcdef";
   std::string text;

@@ -23,18 +23,17 @@ result<std::vector<pending_migration>> plan_migrations(
     if (migration.dialect == dialect) known.emplace(migration.version, &migration);
   }
   if (known.empty()) {
-    return error{errc::give_up, "no migrations are embedded for dialect '" +
-                                    std::string{dialect} + "'"};
+    return error{errc::give_up,
+                 "no migrations are embedded for dialect '" + std::string{dialect} + "'"};
   }
   int newest_known = known.rbegin()->first;
   int newest_applied = 0;
   for (const auto& row : applied) newest_applied = std::max(newest_applied, row.version);
   if (newest_applied > newest_known) {
-    return error{errc::give_up, "the database schema is at version " +
-                                    std::to_string(newest_applied) +
-                                    ", newer than this build knows (" +
-                                    std::to_string(newest_known) +
-                                    "); run a newer aion or restore a matching database"};
+    return error{errc::give_up,
+                 "the database schema is at version " + std::to_string(newest_applied) +
+                     ", newer than this build knows (" + std::to_string(newest_known) +
+                     "); run a newer aion or restore a matching database"};
   }
   if (static_cast<int>(applied.size()) != newest_applied) {
     return error{errc::give_up, "schema_migrations has gaps (" + std::to_string(applied.size()) +
@@ -61,8 +60,8 @@ result<std::vector<pending_migration>> plan_migrations(
       return error{errc::give_up, "embedded migrations for '" + std::string{dialect} +
                                       "' skip version " + std::to_string(expected)};
     }
-    pending.push_back({it->first, std::string{it->second->name}, it->second->sql,
-                       sha256_hex(it->second->sql)});
+    pending.push_back(
+        {it->first, std::string{it->second->name}, it->second->sql, sha256_hex(it->second->sql)});
   }
   return pending;
 }

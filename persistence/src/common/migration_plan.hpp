@@ -38,7 +38,7 @@ int newest_known_version(std::string_view dialect) noexcept;
 /// The migrations to apply, oldest first, given what the database has. Errors (give_up): the
 /// database has a version newer than this build knows, an applied migration's checksum differs
 /// from the embedded one (it was edited after release), or the applied versions have a gap.
-result<std::vector<pending_migration>> plan_migrations(std::string_view dialect,
-                                                       const std::vector<applied_migration>& applied);
+result<std::vector<pending_migration>> plan_migrations(
+    std::string_view dialect, const std::vector<applied_migration>& applied);
 
 }  // namespace aion::persistence::detail

@@ -32,7 +32,9 @@ bool parse_hex(std::string_view hex, std::string& out) {
   return true;
 }
 
-error malformed() { return error{errc::invalid_argument, "page token is malformed"}; }
+error malformed() {
+  return error{errc::invalid_argument, "page token is malformed"};
+}
 
 }  // namespace
 

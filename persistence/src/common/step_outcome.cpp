@@ -22,9 +22,9 @@ result<void> admit_write(const run_key& run, const fence& fence, const step_obse
                          bool require_open) {
   if (!seen.run_found) return error{errc::not_found, describe(run) + " does not exist"};
   if (seen.run_shard != fence.shard_id) {
-    return error{errc::invalid_argument,
-                 describe(run) + " belongs to shard " + std::to_string(seen.run_shard) +
-                     ", not to shard " + std::to_string(fence.shard_id)};
+    return error{errc::invalid_argument, describe(run) + " belongs to shard " +
+                                             std::to_string(seen.run_shard) + ", not to shard " +
+                                             std::to_string(fence.shard_id)};
   }
   if (auto r = check_token(fence, seen.shard_token); !r) return r;
   if (require_open && !is_open(seen.status)) {
@@ -61,7 +61,8 @@ error refusal_error(const step_commit& step, const step_observation& seen) {
   if (!verdict) return std::move(verdict).err();
   // The observation predates a concurrent commit that won the row (PostgreSQL re-checks the
   // update against the newest row version, the observation is from the statement's snapshot).
-  return error{errc::conflict, describe(step.run) + " was changed concurrently at sequence number " +
+  return error{errc::conflict, describe(step.run) +
+                                   " was changed concurrently at sequence number " +
                                    std::to_string(step.expected_next_seq)};
 }
 

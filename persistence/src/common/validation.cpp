@@ -63,8 +63,8 @@ result<void> check_identifier(std::string_view field, std::string_view value) {
                               std::to_string(max_identifier_bytes));
   }
   if (auto bad = first_bad_byte(value); bad != std::string_view::npos) {
-    return invalid(field, "has a control character or invalid UTF-8 at byte " +
-                              std::to_string(bad));
+    return invalid(field,
+                   "has a control character or invalid UTF-8 at byte " + std::to_string(bad));
   }
   return {};
 }
@@ -86,8 +86,8 @@ result<void> check_payload(std::string_view field, std::string_view payload,
 
 result<void> check_shard(std::uint32_t shard_id) {
   if (shard_id >= max_shard_count) {
-    return invalid("shard_id", std::to_string(shard_id) + " is not below " +
-                                   std::to_string(max_shard_count));
+    return invalid("shard_id",
+                   std::to_string(shard_id) + " is not below " + std::to_string(max_shard_count));
   }
   return {};
 }
@@ -120,7 +120,8 @@ std::size_t event_bytes(const std::vector<new_event>& events) {
 
 result<void> check_total(std::size_t total, const store_limits& limits) {
   if (total > limits.max_step_bytes) {
-    return invalid("step", "payloads of " + std::to_string(total) + " bytes in total exceed the limit of " +
+    return invalid("step", "payloads of " + std::to_string(total) +
+                               " bytes in total exceed the limit of " +
                                std::to_string(limits.max_step_bytes) + " bytes");
   }
   return {};
@@ -224,8 +225,7 @@ result<void> check_step(const step_commit& step, const store_limits& limits) {
   }
   bool continues = step.new_status && step.new_status->status == workflow_status::continued_as_new;
   if (continues != step.continue_as_new.has_value()) {
-    return invalid("continue_as_new",
-                   "must be given exactly when new_status is continued_as_new");
+    return invalid("continue_as_new", "must be given exactly when new_status is continued_as_new");
   }
   if (step.continue_as_new) {
     const auto& next = *step.continue_as_new;
@@ -233,8 +233,8 @@ result<void> check_step(const step_commit& step, const store_limits& limits) {
     if (next.run_id == step.run.run_id) {
       return invalid("continue_as_new.run_id", "must differ from the closing run's id");
     }
-    if (auto r = check_run_parameters(next.workflow_type, next.deployment,
-                                      next.deployment_version, next.input, limits);
+    if (auto r = check_run_parameters(next.workflow_type, next.deployment, next.deployment_version,
+                                      next.input, limits);
         !r) {
       return r;
     }

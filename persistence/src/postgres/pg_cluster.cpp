@@ -8,7 +8,9 @@
 namespace aion::persistence::postgres {
 namespace {
 
-error closed_error() { return error{errc::give_up, "the store is closed"}; }
+error closed_error() {
+  return error{errc::give_up, "the store is closed"};
+}
 
 constexpr std::uint32_t max_shards = max_shard_count;
 
@@ -86,11 +88,12 @@ result<cluster_info> pg_store::init_cluster(std::uint32_t shard_count) {
       }
       return **existing;
     }
-    auto inserted = conn.run_one(named(stmt::meta_insert, params{}
-                                                              .text(std::to_string(shard_count))
-                                                              .text(cluster_id)
-                                                              .text(std::to_string(to_micros(time)))),
-                                 "creating the cluster");
+    auto inserted =
+        conn.run_one(named(stmt::meta_insert, params{}
+                                                  .text(std::to_string(shard_count))
+                                                  .text(cluster_id)
+                                                  .text(std::to_string(to_micros(time)))),
+                     "creating the cluster");
     if (!inserted) {
       // Another node created it first: run again to read its row.
       if (inserted.err().code() == errc::conflict) {
@@ -124,19 +127,19 @@ result<node_record> pg_store::heartbeat_node(std::string_view node_id, std::stri
         named(stmt::node_heartbeat, params{}.text(node_id).text(address).int8(to_micros(time))),
         "recording a heartbeat");
     if (!res) return std::move(res).err();
-    return node_record{std::string{node_id}, std::string{address},
-                       from_micros(res->integer(0, 0)), time};
+    return node_record{std::string{node_id}, std::string{address}, from_micros(res->integer(0, 0)),
+                       time};
   });
 }
 
 result<std::vector<node_record>> pg_store::list_nodes(std::optional<timestamp> heard_since) {
   if (closed_) return closed_error();
   return pool_.run([&](connection& conn) -> result<std::vector<node_record>> {
-    auto res = conn.run_one(
-        named(stmt::nodes_list,
-              params{}.int8(heard_since ? to_micros(*heard_since)
-                                        : std::numeric_limits<std::int64_t>::min())),
-        "listing nodes");
+    auto res =
+        conn.run_one(named(stmt::nodes_list,
+                           params{}.int8(heard_since ? to_micros(*heard_since)
+                                                     : std::numeric_limits<std::int64_t>::min())),
+                     "listing nodes");
     if (!res) return std::move(res).err();
     std::vector<node_record> nodes;
     for (int i = 0; i < res->rows(); ++i) {
@@ -202,8 +205,8 @@ result<shard_lease> pg_store::acquire_shard(std::uint32_t shard_id, std::string_
     auto done = run_checked(conn, std::move(writes), "acquiring a shard");
     if (!done) {
       if (done.err().code() == errc::conflict) {
-        return error{errc::retry, "a concurrent acquisition of shard " +
-                                      std::to_string(shard_id) + " raced"};
+        return error{errc::retry,
+                     "a concurrent acquisition of shard " + std::to_string(shard_id) + " raced"};
       }
       return std::move(done).err();
     }
@@ -216,12 +219,12 @@ result<shard_lease> pg_store::renew_shard(const shard_lease& lease, std::chrono:
   if (closed_) return closed_error();
   auto time = now();
   return pool_.run([&](connection& conn) -> result<shard_lease> {
-    auto res = conn.run_one(named(stmt::lease_renew,
-                                  params{}
-                                      .int4(static_cast<std::int32_t>(lease.shard_id))
-                                      .int8(lease.fencing_token)
-                                      .int8(to_micros(time + micros(ttl)))),
-                            "renewing a shard lease");
+    auto res =
+        conn.run_one(named(stmt::lease_renew, params{}
+                                                  .int4(static_cast<std::int32_t>(lease.shard_id))
+                                                  .int8(lease.fencing_token)
+                                                  .int8(to_micros(time + micros(ttl)))),
+                     "renewing a shard lease");
     if (!res) return std::move(res).err();
     if (res->rows() == 0) return lease_refusal(conn, lease);
     return read_lease(*res, 0);
@@ -231,11 +234,10 @@ result<shard_lease> pg_store::renew_shard(const shard_lease& lease, std::chrono:
 result<void> pg_store::release_shard(const shard_lease& lease) {
   if (closed_) return closed_error();
   return pool_.run([&](connection& conn) -> result<void> {
-    auto res = conn.run_one(named(stmt::lease_release,
-                                  params{}
-                                      .int4(static_cast<std::int32_t>(lease.shard_id))
-                                      .int8(lease.fencing_token)),
-                            "releasing a shard lease");
+    auto res = conn.run_one(
+        named(stmt::lease_release,
+              params{}.int4(static_cast<std::int32_t>(lease.shard_id)).int8(lease.fencing_token)),
+        "releasing a shard lease");
     if (!res) return std::move(res).err();
     if (res->rows() == 0) return lease_refusal(conn, lease);
     return {};

@@ -10,7 +10,9 @@
 namespace aion::persistence::postgres {
 namespace {
 
-error closed_error() { return error{errc::give_up, "the store is closed"}; }
+error closed_error() {
+  return error{errc::give_up, "the store is closed"};
+}
 
 // Versions of `name` (one when `version` is set, else all), oldest first, with their modules.
 result<std::vector<deployment_version>> load_versions(connection& conn, std::string_view name,
@@ -54,13 +56,11 @@ result<module_ref> pg_store::put_module(std::string_view name, const bytes& cont
                  static_cast<std::int64_t>(content.size())};
   auto time = now();
   return pool_.run([&](connection& conn) -> result<module_ref> {
-    auto res = conn.run_one(named(stmt::module_insert, params{}
-                                                           .text(ref.hash)
-                                                           .text(ref.name)
-                                                           .int8(ref.size)
-                                                           .bytea(content)
-                                                           .int8(to_micros(time))),
-                            "storing a module");
+    auto res = conn.run_one(
+        named(stmt::module_insert,
+              params{}.text(ref.hash).text(ref.name).int8(ref.size).bytea(content).int8(
+                  to_micros(time))),
+        "storing a module");
     if (!res) return std::move(res).err();
     return ref;
   });
@@ -108,8 +108,8 @@ result<publish_outcome> pg_store::publish_deployment(std::string_view name,
     }
     for (const auto& module : modules) {
       if (present.count(module.module_hash) == 0) {
-        return error{errc::not_found, "module '" + module.module_name + "' (" +
-                                          module.module_hash + ") is not stored"};
+        return error{errc::not_found, "module '" + module.module_name + "' (" + module.module_hash +
+                                          ") is not stored"};
       }
     }
     std::int32_t latest = 0;
@@ -169,8 +169,7 @@ result<deployment_version> pg_store::find_deployment(std::string_view name,
 result<std::vector<deployment_version>> pg_store::list_deployment_versions(std::string_view name) {
   if (auto r = detail::check_identifier("deployment", name); !r) return std::move(r).err();
   if (closed_) return closed_error();
-  return pool_.run(
-      [&](connection& conn) { return load_versions(conn, name, std::nullopt); });
+  return pool_.run([&](connection& conn) { return load_versions(conn, name, std::nullopt); });
 }
 
 }  // namespace aion::persistence::postgres

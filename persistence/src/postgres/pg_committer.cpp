@@ -81,8 +81,8 @@ params continue_params(const queued_step& item) {
       .int4(next.deployment_version)
       .bytea(next.input)
       .optional_int8(next.execution_deadline
-                ? std::optional<std::int64_t>{to_micros(*next.execution_deadline)}
-                : std::nullopt)
+                         ? std::optional<std::int64_t>{to_micros(*next.execution_deadline)}
+                         : std::nullopt)
       .int8(to_micros(item.now));
   std::vector<std::int32_t> types;
   std::vector<std::int64_t> times;
@@ -195,12 +195,12 @@ class committer::lane {
       }
 
       std::set<std::int32_t> shards;
-      for (auto* item : pending) shards.insert(static_cast<std::int32_t>(item->step.fence.shard_id));
+      for (auto* item : pending)
+        shards.insert(static_cast<std::int32_t>(item->step.fence.shard_id));
       std::vector<command> commands;
       commands.push_back(literal("BEGIN"));
-      commands.push_back(named(
-          stmt::shards_share,
-          params{}.int4_array(std::vector<std::int32_t>(shards.begin(), shards.end()))));
+      commands.push_back(named(stmt::shards_share, params{}.int4_array(std::vector<std::int32_t>(
+                                                       shards.begin(), shards.end()))));
       // reply index of each pending step's statement
       std::vector<std::size_t> step_reply;
       std::vector<std::size_t> owner_of_reply(2, pending.size());
@@ -315,7 +315,9 @@ committer::committer(connection_settings settings, std::span<const statement_def
   }
 }
 
-committer::~committer() { stop(); }
+committer::~committer() {
+  stop();
+}
 
 void committer::submit(queued_step item) {
   auto index = std::hash<std::string>{}(item.step.run.workflow_id) % lanes_.size();

@@ -47,13 +47,14 @@ error to_error(const sql_error& failure, std::string_view what) {
 }
 
 result<std::unique_ptr<connection>> connection::open(const connection_settings& settings,
-                                                      std::span<const statement_def> statements) {
+                                                     std::span<const statement_def> statements) {
   PGconn* conn = PQconnectStart(settings.conninfo.c_str());
   if (conn == nullptr) return error{errc::back_off, "libpq could not allocate a connection"};
   auto self = std::make_unique<connection>(passkey{}, conn, settings.io_timeout);
   // Server notices ("schema already exists, skipping") are not errors; keep them off stderr.
   // TODO(cleanup): route them to the node's log once it has one.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   if (PQstatus(conn) == CONNECTION_BAD) {
     return error{errc::give_up, std::string{"invalid connection string: "} + PQerrorMessage(conn)};
   }
@@ -97,7 +98,9 @@ result<std::unique_ptr<connection>> connection::open(const connection_settings& 
   return self;
 }
 
-connection::~connection() { PQfinish(conn_); }
+connection::~connection() {
+  PQfinish(conn_);
+}
 
 bool connection::broken() const noexcept {
   return broken_ || PQstatus(conn_) != CONNECTION_OK;
@@ -156,9 +159,8 @@ result<std::vector<reply>> connection::run(std::vector<command>& commands) {
       sent = PQsendQueryPrepared(conn_, cmd.statement, cmd.params.size(), wire.values.data(),
                                  wire.lengths.data(), wire.formats.data(), 1);
     } else {
-      sent = PQsendQueryParams(conn_, cmd.sql.c_str(), cmd.params.size(),
-                               cmd.params.types().data(), wire.values.data(),
-                               wire.lengths.data(), wire.formats.data(), 1);
+      sent = PQsendQueryParams(conn_, cmd.sql.c_str(), cmd.params.size(), cmd.params.types().data(),
+                               wire.values.data(), wire.lengths.data(), wire.formats.data(), 1);
     }
     if (sent != 1) return lost("sending a command");
   }

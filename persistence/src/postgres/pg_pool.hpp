@@ -48,8 +48,8 @@ class backoff_clock {
 /// once, the others wait their turn.
 class pool {
  public:
-  pool(connection_settings settings, std::span<const statement_def> statements,
-       std::size_t size, backoff_clock& backoff);
+  pool(connection_settings settings, std::span<const statement_def> statements, std::size_t size,
+       backoff_clock& backoff);
 
   /// Runs `fn(connection&) -> result<T>`. When it fails with errc::retry or errc::reconnect,
   /// rolls back, waits and runs it again (on a new connection if the old one broke) until the

@@ -61,8 +61,8 @@ result<run_row> begin_run_write(connection& conn, const run_key& run, const fenc
                                 bool require_open) {
   std::vector<command> commands;
   commands.push_back(literal("BEGIN"));
-  commands.push_back(named(stmt::shard_token_share, params{}.int4(static_cast<std::int32_t>(
-                                                        fence.shard_id))));
+  commands.push_back(
+      named(stmt::shard_token_share, params{}.int4(static_cast<std::int32_t>(fence.shard_id))));
   commands.push_back(named(stmt::run_lock, params{}.text(run.workflow_id).text(run.run_id)));
   auto replies = run_checked(conn, std::move(commands), "locking a run for a write");
   if (!replies) return std::move(replies).err();
@@ -86,8 +86,8 @@ result<run_row> begin_run_write(connection& conn, const run_key& run, const fenc
 result<void> begin_fenced(connection& conn, const fence& fence) {
   std::vector<command> commands;
   commands.push_back(literal("BEGIN"));
-  commands.push_back(named(stmt::shard_token_share, params{}.int4(static_cast<std::int32_t>(
-                                                        fence.shard_id))));
+  commands.push_back(
+      named(stmt::shard_token_share, params{}.int4(static_cast<std::int32_t>(fence.shard_id))));
   auto replies = run_checked(conn, std::move(commands), "checking the fencing token");
   if (!replies) return std::move(replies).err();
   const auto& lease = (*replies)[1].result;

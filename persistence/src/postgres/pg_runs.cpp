@@ -6,7 +6,9 @@
 namespace aion::persistence::postgres {
 namespace {
 
-error closed_error() { return error{errc::give_up, "the store is closed"}; }
+error closed_error() {
+  return error{errc::give_up, "the store is closed"};
+}
 
 params event_arrays(params p, const std::vector<new_event>& events) {
   std::vector<std::int32_t> types;
@@ -91,18 +93,19 @@ result<start_outcome> pg_store::start_run(const start_request& request) {
     }
     insert.int8(to_micros(start_time))
         .optional_int8(request.execution_deadline
-                  ? std::optional<std::int64_t>{to_micros(*request.execution_deadline)}
-                  : std::nullopt)
+                           ? std::optional<std::int64_t>{to_micros(*request.execution_deadline)}
+                           : std::nullopt)
         .int8(commit_id);
     std::vector<command> writes;
-    writes.push_back(named(stmt::run_insert, event_arrays(std::move(insert), request.initial_events)));
+    writes.push_back(
+        named(stmt::run_insert, event_arrays(std::move(insert), request.initial_events)));
     writes.push_back(literal("COMMIT"));
     auto written = run_checked(conn, std::move(writes), "starting a run");
     if (!written) {
       // A concurrent start of the same id won the unique index: run again to see its row.
       if (written.err().code() == errc::conflict) {
-        return error{errc::retry, "a concurrent start of workflow '" + request.workflow_id +
-                                      "' raced this one"};
+        return error{errc::retry,
+                     "a concurrent start of workflow '" + request.workflow_id + "' raced this one"};
       }
       return std::move(written).err();
     }
@@ -125,8 +128,7 @@ result<start_outcome> pg_store::start_run(const start_request& request) {
   });
 }
 
-result<workflow_run> pg_store::describe_run(std::string_view workflow_id,
-                                            std::string_view run_id) {
+result<workflow_run> pg_store::describe_run(std::string_view workflow_id, std::string_view run_id) {
   if (auto r = detail::check_identifier("workflow_id", workflow_id); !r) return std::move(r).err();
   if (auto r = detail::check_optional_identifier("run_id", run_id); !r) return std::move(r).err();
   if (closed_) return closed_error();
@@ -180,13 +182,13 @@ result<std::vector<workflow_summary>> pg_store::list_open_runs(std::uint32_t sha
   if (closed_) return closed_error();
   limit = std::min(limit, limits_.max_page_size);
   return pool_.run([&](connection& conn) -> result<std::vector<workflow_summary>> {
-    auto res = conn.run_one(named(stmt::open_runs,
-                                  params{}
-                                      .int4(static_cast<std::int32_t>(shard_id))
-                                      .text(after ? after->workflow_id : std::string{})
-                                      .text(after ? after->run_id : std::string{})
-                                      .int8(static_cast<std::int64_t>(limit))),
-                            "listing open runs");
+    auto res =
+        conn.run_one(named(stmt::open_runs, params{}
+                                                .int4(static_cast<std::int32_t>(shard_id))
+                                                .text(after ? after->workflow_id : std::string{})
+                                                .text(after ? after->run_id : std::string{})
+                                                .int8(static_cast<std::int64_t>(limit))),
+                     "listing open runs");
     if (!res) return std::move(res).err();
     std::vector<workflow_summary> runs;
     for (int i = 0; i < res->rows(); ++i) runs.push_back(read_summary(*res, i));

@@ -129,8 +129,8 @@ const std::vector<statement_def>& catalog() {
        {text, text}},
       {stmt::run_insert,
        run_insert_sql,
-       {text, text, text, text, int4, int4, bytea, text, text, text, int8, int8, int8,
-        int4_array, int8_array, bytea_array}},
+       {text, text, text, text, int4, int4, bytea, text, text, text, int8, int8, int8, int4_array,
+        int8_array, bytea_array}},
       {stmt::run_close,
        "WITH dropped_timers AS (DELETE FROM timers WHERE run_pk = $1), "
        "dropped_tasks AS (DELETE FROM activity_tasks WHERE run_pk = $1) "
@@ -149,11 +149,11 @@ const std::vector<statement_def>& catalog() {
        "SELECT shard_id, fencing_token FROM shard_leases WHERE shard_id = ANY($1) "
        "AND owner_node IS NOT NULL ORDER BY shard_id FOR SHARE",
        {int4_array}},
-      {stmt::step,
-       step_sql,
-       {text, text, int4, int8, int8, int8, int4_array, int8_array, bytea_array, text, bytea,
-        int8, text_array, int8_array, bytea_array, text_array, text_array, text_array,
-        int4_array, bytea_array, int8_array, int8, int8_array, boolean}},
+      {stmt::step, step_sql, {text,       text,       int4,       int8,        int8,
+                              int8,       int4_array, int8_array, bytea_array, text,
+                              bytea,      int8,       text_array, int8_array,  bytea_array,
+                              text_array, text_array, text_array, int4_array,  bytea_array,
+                              int8_array, int8,       int8_array, boolean}},
       {stmt::continue_run,
        continue_sql,
        {text, text, int8, text, text, text, int4, bytea, int8, int8, int4_array, int8_array,
@@ -288,6 +288,8 @@ const std::vector<statement_def>& catalog() {
 
 }  // namespace
 
-std::span<const statement_def> statement_catalog() { return catalog(); }
+std::span<const statement_def> statement_catalog() {
+  return catalog();
+}
 
 }  // namespace aion::persistence::postgres

@@ -40,17 +40,17 @@ result<history_page> pg_store::read_history(const run_key& run, std::int64_t fro
   if (max_events == 0) return error{errc::invalid_argument, "max_events must be at least 1"};
   if (closed_) return error{errc::give_up, "the store is closed"};
   return pool_.run([&](connection& conn) -> result<history_page> {
-    auto res = conn.run_one(named(stmt::history_page,
-                                  params{}
+    auto res = conn.run_one(
+        named(stmt::history_page, params{}
                                       .text(run.workflow_id)
                                       .text(run.run_id)
                                       .int8(from_seq)
                                       .int8(static_cast<std::int64_t>(max_events) + 1)),
-                            "reading history");
+        "reading history");
     if (!res) return std::move(res).err();
     if (res->rows() == 0) {
-      return error{errc::not_found, "workflow '" + run.workflow_id + "' run '" + run.run_id +
-                                        "' does not exist"};
+      return error{errc::not_found,
+                   "workflow '" + run.workflow_id + "' run '" + run.run_id + "' does not exist"};
     }
     history_page page;
     page.next_seq = from_seq;

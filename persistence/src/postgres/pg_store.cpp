@@ -14,8 +14,8 @@ bool valid_schema_name(std::string_view name) {
   if (name.empty() || name.size() > 63) return false;
   if (!(std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-           c == '_';
+    return std::islower(static_cast<unsigned char>(c)) ||
+           std::isdigit(static_cast<unsigned char>(c)) || c == '_';
   });
 }
 
@@ -119,7 +119,9 @@ pg_store::pg_store(const postgres_options& options, const store_options& common,
                  {options.commit_lanes, options.max_batch_steps, options.max_queued_steps},
                  backoff_, task_signal_) {}
 
-pg_store::~pg_store() { close(); }
+pg_store::~pg_store() {
+  close();
+}
 
 void pg_store::close() {
   if (closed_.exchange(true)) return;

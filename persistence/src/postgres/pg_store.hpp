@@ -45,8 +45,7 @@ class pg_store final : public store,
 
   // workflow_store (pg_runs.cpp)
   result<start_outcome> start_run(const start_request& request) override;
-  result<workflow_run> describe_run(std::string_view workflow_id,
-                                    std::string_view run_id) override;
+  result<workflow_run> describe_run(std::string_view workflow_id, std::string_view run_id) override;
   result<void> close_run(const run_key& run, const fence& fence, workflow_status status,
                          bytes outcome) override;
   result<std::vector<workflow_summary>> list_open_runs(std::uint32_t shard_id,
@@ -89,8 +88,7 @@ class pg_store final : public store,
                                              std::vector<deployed_module> modules) override;
   result<deployment_version> find_deployment(std::string_view name,
                                              std::optional<std::int32_t> version) override;
-  result<std::vector<deployment_version>> list_deployment_versions(
-      std::string_view name) override;
+  result<std::vector<deployment_version>> list_deployment_versions(std::string_view name) override;
 
   // cluster_store (pg_cluster.cpp)
   result<cluster_info> init_cluster(std::uint32_t shard_count) override;

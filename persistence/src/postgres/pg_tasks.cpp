@@ -7,7 +7,9 @@
 namespace aion::persistence::postgres {
 namespace {
 
-error closed_error() { return error{errc::give_up, "the store is closed"}; }
+error closed_error() {
+  return error{errc::give_up, "the store is closed"};
+}
 
 std::chrono::microseconds micros(std::chrono::milliseconds d) {
   return std::chrono::duration_cast<std::chrono::microseconds>(d);
@@ -43,18 +45,18 @@ result<std::int64_t> pg_store::enqueue_task(const run_key& run, const fence& fen
     auto row = begin_run_write(conn, run, fence, true);
     if (!row) return std::move(row).err();
     std::vector<command> writes;
-    writes.push_back(named(stmt::task_insert,
-                           params{}
-                               .text(task.queue)
-                               .int8(row->run_pk)
-                               .int4(static_cast<std::int32_t>(fence.shard_id))
-                               .text(run.workflow_id)
-                               .text(run.run_id)
-                               .text(task.activity_id)
-                               .int4(task.attempt)
-                               .bytea(task.payload)
-                               .int8(to_micros(time))
-                               .int8(to_micros(task.available_at.value_or(time)))));
+    writes.push_back(
+        named(stmt::task_insert, params{}
+                                     .text(task.queue)
+                                     .int8(row->run_pk)
+                                     .int4(static_cast<std::int32_t>(fence.shard_id))
+                                     .text(run.workflow_id)
+                                     .text(run.run_id)
+                                     .text(task.activity_id)
+                                     .int4(task.attempt)
+                                     .bytea(task.payload)
+                                     .int8(to_micros(time))
+                                     .int8(to_micros(task.available_at.value_or(time)))));
     writes.push_back(literal("COMMIT"));
     auto done = run_checked(conn, std::move(writes), "enqueueing a task");
     if (!done) return std::move(done).err();
@@ -81,14 +83,14 @@ result<std::optional<activity_task>> pg_store::lease_task(
     // If the reply to a lease is lost, the task stays hidden until its visibility timeout and
     // is then delivered again: tasks are delivered at least once.
     return pool_.run([&](connection& conn) -> result<std::optional<activity_task>> {
-      auto res = conn.run_one(named(stmt::task_lease,
-                                    params{}
-                                        .text(queue)
-                                        .int8(to_micros(time))
-                                        .int8(token)
-                                        .text(worker_id)
-                                        .int8(to_micros(time + micros(visibility_timeout)))),
-                              "leasing a task");
+      auto res = conn.run_one(
+          named(stmt::task_lease, params{}
+                                      .text(queue)
+                                      .int8(to_micros(time))
+                                      .int8(token)
+                                      .text(worker_id)
+                                      .int8(to_micros(time + micros(visibility_timeout)))),
+          "leasing a task");
       if (!res) return std::move(res).err();
       if (res->rows() == 0) return std::optional<activity_task>{};
       activity_task task;
@@ -140,9 +142,9 @@ result<task_lease> pg_store::heartbeat_task(const task_lease& lease,
 result<void> pg_store::complete_task(const task_lease& lease) {
   if (closed_) return closed_error();
   return pool_.run([&](connection& conn) -> result<void> {
-    auto res = conn.run_one(
-        named(stmt::task_delete, params{}.int8(lease.task_id).int8(lease.lease_token)),
-        "completing a task");
+    auto res =
+        conn.run_one(named(stmt::task_delete, params{}.int8(lease.task_id).int8(lease.lease_token)),
+                     "completing a task");
     if (!res) return std::move(res).err();
     if (res->rows() == 0) return lease_refusal(conn, lease);
     return {};
@@ -152,12 +154,11 @@ result<void> pg_store::complete_task(const task_lease& lease) {
 result<void> pg_store::fail_task(const task_lease& lease, std::optional<timestamp> retry_at) {
   if (closed_) return closed_error();
   return pool_.run([&](connection& conn) -> result<void> {
-    auto cmd = retry_at ? named(stmt::task_retry, params{}
-                                                      .int8(lease.task_id)
-                                                      .int8(lease.lease_token)
-                                                      .int8(to_micros(*retry_at)))
-                        : named(stmt::task_delete,
-                                params{}.int8(lease.task_id).int8(lease.lease_token));
+    auto cmd =
+        retry_at
+            ? named(stmt::task_retry,
+                    params{}.int8(lease.task_id).int8(lease.lease_token).int8(to_micros(*retry_at)))
+            : named(stmt::task_delete, params{}.int8(lease.task_id).int8(lease.lease_token));
     auto res = conn.run_one(std::move(cmd), "failing a task");
     if (!res) return std::move(res).err();
     if (res->rows() == 0) return lease_refusal(conn, lease);

@@ -8,7 +8,9 @@
 namespace aion::persistence::postgres {
 namespace {
 
-error closed_error() { return error{errc::give_up, "the store is closed"}; }
+error closed_error() {
+  return error{errc::give_up, "the store is closed"};
+}
 
 std::vector<timer_record> read_timers(const pg_result& res) {
   std::vector<timer_record> timers;
@@ -93,18 +95,16 @@ result<std::vector<timer_record>> pg_store::claim_due_timers(std::uint32_t shard
   auto time = now();
   auto until = time + std::chrono::duration_cast<std::chrono::microseconds>(claim_for);
   return pool_.run([&](connection& conn) -> result<std::vector<timer_record>> {
-    auto res = conn.run_one(named(stmt::timers_claim,
-                                  params{}
-                                      .int4(static_cast<std::int32_t>(shard_id))
-                                      .int8(to_micros(time))
-                                      .int8(static_cast<std::int64_t>(limit))
-                                      .int8(to_micros(until))),
+    auto res = conn.run_one(named(stmt::timers_claim, params{}
+                                                          .int4(static_cast<std::int32_t>(shard_id))
+                                                          .int8(to_micros(time))
+                                                          .int8(static_cast<std::int64_t>(limit))
+                                                          .int8(to_micros(until))),
                             "claiming due timers");
     if (!res) return std::move(res).err();
     auto timers = read_timers(*res);
-    std::sort(timers.begin(), timers.end(), [](const timer_record& a, const timer_record& b) {
-      return a.fire_at < b.fire_at;
-    });
+    std::sort(timers.begin(), timers.end(),
+              [](const timer_record& a, const timer_record& b) { return a.fire_at < b.fire_at; });
     return timers;
   });
 }

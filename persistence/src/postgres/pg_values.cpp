@@ -44,12 +44,24 @@ params& params::add(Oid type, std::string buffer, bool is_null) {
   return *this;
 }
 
-params& params::int8(std::int64_t value) { return add(oid::int8, encode_int8(value)); }
-params& params::int4(std::int32_t value) { return add(oid::int4, encode_int4(value)); }
-params& params::boolean(bool value) { return add(oid::boolean, std::string(1, value ? 1 : 0)); }
-params& params::text(std::string_view value) { return add(oid::text, std::string{value}); }
-params& params::bytea(std::string_view value) { return add(oid::bytea, std::string{value}); }
-params& params::null(Oid type) { return add(type, {}, true); }
+params& params::int8(std::int64_t value) {
+  return add(oid::int8, encode_int8(value));
+}
+params& params::int4(std::int32_t value) {
+  return add(oid::int4, encode_int4(value));
+}
+params& params::boolean(bool value) {
+  return add(oid::boolean, std::string(1, value ? 1 : 0));
+}
+params& params::text(std::string_view value) {
+  return add(oid::text, std::string{value});
+}
+params& params::bytea(std::string_view value) {
+  return add(oid::bytea, std::string{value});
+}
+params& params::null(Oid type) {
+  return add(type, {}, true);
+}
 
 params& params::optional_int8(const std::optional<std::int64_t>& value) {
   return value ? int8(*value) : null(oid::int8);

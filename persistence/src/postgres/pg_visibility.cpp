@@ -8,7 +8,9 @@
 namespace aion::persistence::postgres {
 namespace {
 
-error closed_error() { return error{errc::give_up, "the store is closed"}; }
+error closed_error() {
+  return error{errc::give_up, "the store is closed"};
+}
 
 std::string placeholder(const params& p) {
   std::string text{"$"};
@@ -56,8 +58,7 @@ result<void> check_filter(const visibility_filter& filter) {
 }  // namespace
 
 result<workflow_page> pg_store::list_workflows(const visibility_filter& filter,
-                                               std::size_t page_size,
-                                               std::string_view page_token) {
+                                               std::size_t page_size, std::string_view page_token) {
   if (auto r = check_filter(filter); !r) return std::move(r).err();
   if (page_size == 0) return error{errc::invalid_argument, "page_size must be at least 1"};
   page_size = std::min(page_size, limits_.max_page_size);
@@ -76,9 +77,12 @@ result<workflow_page> pg_store::list_workflows(const visibility_filter& filter,
     auto first = cmd.params.size() + 1;
     cmd.sql += " AND (start_time, workflow_id, run_id) < ($" + std::to_string(first) + ", $" +
                std::to_string(first + 1) + ", $" + std::to_string(first + 2) + ")";
-    cmd.params.int8(to_micros(after->start_time)).text(after->run.workflow_id).text(after->run.run_id);
+    cmd.params.int8(to_micros(after->start_time))
+        .text(after->run.workflow_id)
+        .text(after->run.run_id);
   }
-  cmd.sql += " ORDER BY start_time DESC, workflow_id DESC, run_id DESC LIMIT " + placeholder(cmd.params);
+  cmd.sql +=
+      " ORDER BY start_time DESC, workflow_id DESC, run_id DESC LIMIT " + placeholder(cmd.params);
   cmd.params.int8(static_cast<std::int64_t>(page_size) + 1);
 
   return pool_.run([&](connection& conn) -> result<workflow_page> {

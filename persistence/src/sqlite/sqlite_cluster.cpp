@@ -5,7 +5,9 @@
 namespace aion::persistence::sqlite {
 namespace {
 
-error closed_error() { return error{errc::give_up, "the store is closed"}; }
+error closed_error() {
+  return error{errc::give_up, "the store is closed"};
+}
 
 constexpr std::uint32_t max_shards = max_shard_count;
 
@@ -146,8 +148,8 @@ result<std::vector<node_record>> sqlite_store::list_nodes(std::optional<timestam
       auto row = stmt->step();
       if (!row) return std::move(row).err();
       if (!*row) break;
-      nodes.push_back({stmt->text(0), stmt->text(1), from_micros(stmt->int64(2)),
-                       from_micros(stmt->int64(3))});
+      nodes.push_back(
+          {stmt->text(0), stmt->text(1), from_micros(stmt->int64(2)), from_micros(stmt->int64(3))});
     }
     return nodes;
   });
@@ -185,10 +187,10 @@ result<shard_lease> sqlite_store::acquire_shard(std::uint32_t shard_id, std::str
       bool held = !current.owner_node.empty() && current.expires_at > time;
       if (held && current.owner_node == node_id) return current;
       if (held) {
-        return error{errc::conflict, "shard " + std::to_string(shard_id) + " is held by '" +
-                                         current.owner_node + "' for another " +
-                                         std::to_string((current.expires_at - time).count() / 1000) +
-                                         " ms"};
+        return error{errc::conflict,
+                     "shard " + std::to_string(shard_id) + " is held by '" + current.owner_node +
+                         "' for another " +
+                         std::to_string((current.expires_at - time).count() / 1000) + " ms"};
       }
       token = current.fencing_token + 1;
     }

@@ -7,7 +7,9 @@
 namespace aion::persistence::sqlite {
 namespace {
 
-error closed_error() { return error{errc::give_up, "the store is closed"}; }
+error closed_error() {
+  return error{errc::give_up, "the store is closed"};
+}
 
 result<std::vector<deployed_module>> load_modules(connection& db, std::string_view name,
                                                   std::int32_t version) {
@@ -97,8 +99,7 @@ result<module_blob> sqlite_store::load_module(std::string_view hash) {
     auto found = stmt->step();
     if (!found) return std::move(found).err();
     if (!*found) return error{errc::not_found, "module " + std::string{hash} + " is not stored"};
-    return module_blob{module_ref{stmt->text(0), std::string{hash}, stmt->int64(1)},
-                       stmt->blob(2)};
+    return module_blob{module_ref{stmt->text(0), std::string{hash}, stmt->int64(1)}, stmt->blob(2)};
   });
 }
 
@@ -117,8 +118,8 @@ result<publish_outcome> sqlite_store::publish_deployment(std::string_view name,
       auto found = stmt->step();
       if (!found) return std::move(found).err();
       if (!*found) {
-        return error{errc::not_found, "module '" + module.module_name + "' (" +
-                                          module.module_hash + ") is not stored"};
+        return error{errc::not_found, "module '" + module.module_name + "' (" + module.module_hash +
+                                          ") is not stored"};
       }
     }
     std::int32_t latest = 0;
@@ -198,8 +199,7 @@ result<std::vector<deployment_version>> sqlite_store::list_deployment_versions(
     std::string_view name) {
   if (auto r = detail::check_identifier("deployment", name); !r) return std::move(r).err();
   if (closed_) return closed_error();
-  return readers_.read(
-      [&](connection& db) { return load_versions(db, name, std::nullopt); });
+  return readers_.read([&](connection& db) { return load_versions(db, name, std::nullopt); });
 }
 
 }  // namespace aion::persistence::sqlite

@@ -12,14 +12,10 @@ error to_error(int rc, std::string_view what, sqlite3* db) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_FULL:
-    case SQLITE_NOMEM:
-      return error{errc::back_off, std::move(message)};
-    case SQLITE_CONSTRAINT:
-      return error{errc::conflict, std::move(message)};
-    case SQLITE_TOOBIG:
-      return error{errc::invalid_argument, std::move(message)};
-    default:
-      return error{errc::give_up, std::move(message)};
+    case SQLITE_NOMEM: return error{errc::back_off, std::move(message)};
+    case SQLITE_CONSTRAINT: return error{errc::conflict, std::move(message)};
+    case SQLITE_TOOBIG: return error{errc::invalid_argument, std::move(message)};
+    default: return error{errc::give_up, std::move(message)};
   }
 }
 
@@ -89,20 +85,24 @@ bool statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-std::int64_t statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t statement::int64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
 std::string statement::text(int column) const {
   const auto* data = sqlite3_column_text(stmt_, column);
   auto size = sqlite3_column_bytes(stmt_, column);
-  return data == nullptr ? std::string{} : std::string{reinterpret_cast<const char*>(data),
-                                                       static_cast<std::size_t>(size)};
+  return data == nullptr
+             ? std::string{}
+             : std::string{reinterpret_cast<const char*>(data), static_cast<std::size_t>(size)};
 }
 
 std::string statement::blob(int column) const {
   const auto* data = sqlite3_column_blob(stmt_, column);
   auto size = sqlite3_column_bytes(stmt_, column);
-  return data == nullptr ? std::string{} : std::string{static_cast<const char*>(data),
-                                                       static_cast<std::size_t>(size)};
+  return data == nullptr
+             ? std::string{}
+             : std::string{static_cast<const char*>(data), static_cast<std::size_t>(size)};
 }
 
 std::optional<std::int64_t> statement::optional_int64(int column) const {
@@ -123,8 +123,8 @@ std::optional<std::string> statement::optional_blob(int column) const {
 result<std::unique_ptr<connection>> connection::open(const std::filesystem::path& path,
                                                      bool read_only) {
   sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY
-                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     auto err = to_error(rc, "opening " + path.string(), db);

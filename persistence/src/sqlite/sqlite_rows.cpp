@@ -66,8 +66,7 @@ result<run_row> observe_run(connection& db, const run_key& run, std::uint32_t sh
       row.run_pk = stmt->int64(0);
       row.seen.run_found = true;
       row.seen.run_shard = static_cast<std::uint32_t>(stmt->int64(1));
-      row.seen.status =
-          parse_workflow_status(stmt->text(2)).value_or(workflow_status::failed);
+      row.seen.status = parse_workflow_status(stmt->text(2)).value_or(workflow_status::failed);
       row.seen.next_seq = stmt->int64(3);
       row.last_commit_id = stmt->int64(4);
     }
@@ -109,9 +108,9 @@ result<std::int64_t> insert_run(connection& db, const run_insert& row) {
   }
   stmt->bind_optional_text(10, row.idempotency_key)
       .bind(11, to_micros(row.start_time))
-      .bind_optional(12, row.execution_deadline ? std::optional<std::int64_t>{to_micros(
-                                             *row.execution_deadline)}
-                                       : std::nullopt)
+      .bind_optional(12, row.execution_deadline
+                             ? std::optional<std::int64_t>{to_micros(*row.execution_deadline)}
+                             : std::nullopt)
       .bind(13, row.next_seq)
       .bind(14, row.commit_id);
   if (auto r = stmt->run(); !r) {

@@ -6,7 +6,9 @@
 namespace aion::persistence::sqlite {
 namespace {
 
-error closed_error() { return error{errc::give_up, "the store is closed"}; }
+error closed_error() {
+  return error{errc::give_up, "the store is closed"};
+}
 
 // Finds a run by (workflow_id, idempotency_key) or by (workflow_id, run_id).
 result<std::optional<workflow_run>> find_existing(connection& db, const start_request& request,
@@ -135,8 +137,8 @@ result<workflow_run> sqlite_store::describe_run(std::string_view workflow_id,
   });
 }
 
-result<void> sqlite_store::close_run(const run_key& run, const fence& fence,
-                                     workflow_status status, bytes outcome) {
+result<void> sqlite_store::close_run(const run_key& run, const fence& fence, workflow_status status,
+                                     bytes outcome) {
   if (auto r = detail::check_run_key(run); !r) return r;
   if (is_open(status) || status == workflow_status::continued_as_new) {
     return error{errc::invalid_argument,
@@ -169,10 +171,10 @@ result<std::vector<workflow_summary>> sqlite_store::list_open_runs(
   if (closed_) return closed_error();
   limit = std::min(limit, limits_.max_page_size);
   return readers_.read([&](connection& db) -> result<std::vector<workflow_summary>> {
-    auto stmt = db.prepare(
-        "SELECT " AION_SQLITE_SUMMARY_COLUMNS
-        " FROM workflows WHERE shard_id = ?1 AND status IN ('running', 'stuck') "
-        "AND (workflow_id, run_id) > (?2, ?3) ORDER BY workflow_id, run_id LIMIT ?4");
+    auto stmt =
+        db.prepare("SELECT " AION_SQLITE_SUMMARY_COLUMNS
+                   " FROM workflows WHERE shard_id = ?1 AND status IN ('running', 'stuck') "
+                   "AND (workflow_id, run_id) > (?2, ?3) ORDER BY workflow_id, run_id LIMIT ?4");
     if (!stmt) return std::move(stmt).err();
     stmt->bind(1, std::int64_t{shard_id})
         .bind_text(2, after ? after->workflow_id : std::string{})

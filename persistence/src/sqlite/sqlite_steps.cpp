@@ -8,7 +8,9 @@
 namespace aion::persistence::sqlite {
 namespace {
 
-error closed_error() { return error{errc::give_up, "the store is closed"}; }
+error closed_error() {
+  return error{errc::give_up, "the store is closed"};
+}
 
 result<bool> history_has_commit(connection& db, std::int64_t run_pk, std::int64_t seq,
                                 std::int64_t commit_id) {
@@ -159,8 +161,7 @@ result<commit_receipt> sqlite_store::commit_step(step_commit step) {
   assign_ids(step);
   bool has_tasks = !step.tasks_to_enqueue.empty();
   auto time = now();
-  auto outcome = writer_->run(
-      [&](connection& db) { return apply_step(db, step, time); });
+  auto outcome = writer_->run([&](connection& db) { return apply_step(db, step, time); });
   if (outcome && has_tasks) task_signal_.notify();
   return outcome;
 }
@@ -198,8 +199,8 @@ result<history_page> sqlite_store::read_history(const run_key& run, std::int64_t
     auto found = lookup->step();
     if (!found) return std::move(found).err();
     if (!*found) {
-      return error{errc::not_found, "workflow '" + run.workflow_id + "' run '" + run.run_id +
-                                        "' does not exist"};
+      return error{errc::not_found,
+                   "workflow '" + run.workflow_id + "' run '" + run.run_id + "' does not exist"};
     }
     auto run_pk = lookup->int64(0);
     auto stmt = db.prepare(

@@ -27,7 +27,8 @@ result<int> migrate(connection& db, timestamp now) {
   if (auto r = db.exec(detail::create_migrations_table_sql); !r) return fail(std::move(r).err());
   std::vector<detail::applied_migration> applied;
   {
-    auto stmt = db.prepare("SELECT version, name, checksum FROM schema_migrations ORDER BY version");
+    auto stmt =
+        db.prepare("SELECT version, name, checksum FROM schema_migrations ORDER BY version");
     if (!stmt) return fail(std::move(stmt).err());
     for (;;) {
       auto row = stmt->step();
@@ -79,7 +80,9 @@ result<std::unique_ptr<directory_lock>> directory_lock::acquire(const std::files
   return std::make_unique<directory_lock>(fd);
 }
 
-directory_lock::~directory_lock() { ::close(fd_); }
+directory_lock::~directory_lock() {
+  ::close(fd_);
+}
 
 result<std::unique_ptr<store>> sqlite_store::open(const sqlite_options& options,
                                                   const store_options& common) {
@@ -102,7 +105,8 @@ result<std::unique_ptr<store>> sqlite_store::open(const sqlite_options& options,
   // syncs the log on every commit, so an acknowledged commit survives power loss as well as a
   // process crash.
   if (auto r = (*db)->exec("PRAGMA journal_mode=WAL"); !r) return std::move(r).err();
-  std::string sync = options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
+  std::string sync =
+      options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
   if (auto r = (*db)->exec(sync); !r) return std::move(r).err();
   if (auto r = (*db)->exec("PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY"); !r) {
     return std::move(r).err();
@@ -124,8 +128,7 @@ result<std::unique_ptr<store>> sqlite_store::open(const sqlite_options& options,
   store_options effective = common;
   effective.time_source = clock_source;
   return std::unique_ptr<store>{std::make_unique<sqlite_store>(
-      options, effective, std::move(*lock), std::move(write_thread), std::move(readers),
-      *version)};
+      options, effective, std::move(*lock), std::move(write_thread), std::move(readers), *version)};
 }
 
 sqlite_store::sqlite_store(const sqlite_options& options, const store_options& common,
@@ -140,7 +143,9 @@ sqlite_store::sqlite_store(const sqlite_options& options, const store_options& c
       writer_(std::move(writer)),
       readers_(std::move(readers)) {}
 
-sqlite_store::~sqlite_store() { close(); }
+sqlite_store::~sqlite_store() {
+  close();
+}
 
 void sqlite_store::close() {
   if (closed_.exchange(true)) return;

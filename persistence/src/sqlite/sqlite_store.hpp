@@ -64,8 +64,7 @@ class sqlite_store final : public store,
 
   // workflow_store (sqlite_runs.cpp)
   result<start_outcome> start_run(const start_request& request) override;
-  result<workflow_run> describe_run(std::string_view workflow_id,
-                                    std::string_view run_id) override;
+  result<workflow_run> describe_run(std::string_view workflow_id, std::string_view run_id) override;
   result<void> close_run(const run_key& run, const fence& fence, workflow_status status,
                          bytes outcome) override;
   result<std::vector<workflow_summary>> list_open_runs(std::uint32_t shard_id,
@@ -108,8 +107,7 @@ class sqlite_store final : public store,
                                              std::vector<deployed_module> modules) override;
   result<deployment_version> find_deployment(std::string_view name,
                                              std::optional<std::int32_t> version) override;
-  result<std::vector<deployment_version>> list_deployment_versions(
-      std::string_view name) override;
+  result<std::vector<deployment_version>> list_deployment_versions(std::string_view name) override;
 
   // cluster_store (sqlite_cluster.cpp)
   result<cluster_info> init_cluster(std::uint32_t shard_count) override;

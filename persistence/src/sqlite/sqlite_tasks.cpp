@@ -7,7 +7,9 @@
 namespace aion::persistence::sqlite {
 namespace {
 
-error closed_error() { return error{errc::give_up, "the store is closed"}; }
+error closed_error() {
+  return error{errc::give_up, "the store is closed"};
+}
 
 std::chrono::microseconds micros(std::chrono::milliseconds d) {
   return std::chrono::duration_cast<std::chrono::microseconds>(d);
@@ -173,8 +175,7 @@ result<void> sqlite_store::fail_task(const task_lease& lease, std::optional<time
   if (closed_) return closed_error();
   return writer_->run([&](connection& db) -> result<void> {
     if (!retry_at) {
-      auto stmt =
-          db.prepare("DELETE FROM activity_tasks WHERE task_id = ?1 AND lease_token = ?2");
+      auto stmt = db.prepare("DELETE FROM activity_tasks WHERE task_id = ?1 AND lease_token = ?2");
       if (!stmt) return std::move(stmt).err();
       if (auto r = stmt->bind(1, lease.task_id).bind(2, lease.lease_token).run(); !r) return r;
     } else {

@@ -8,7 +8,9 @@
 namespace aion::persistence::sqlite {
 namespace {
 
-error closed_error() { return error{errc::give_up, "the store is closed"}; }
+error closed_error() {
+  return error{errc::give_up, "the store is closed"};
+}
 
 timer_record read_timer(const statement& row) {
   timer_record timer;
@@ -63,8 +65,8 @@ result<void> sqlite_store::cancel_timer(const run_key& run, const fence& fence,
   });
 }
 
-result<std::vector<timer_record>> sqlite_store::due_timers(std::uint32_t shard_id,
-                                                           timestamp due_by, std::size_t limit) {
+result<std::vector<timer_record>> sqlite_store::due_timers(std::uint32_t shard_id, timestamp due_by,
+                                                           std::size_t limit) {
   if (closed_) return closed_error();
   limit = std::min(limit, limits_.max_page_size);
   return readers_.read([&](connection& db) -> result<std::vector<timer_record>> {
@@ -115,9 +117,8 @@ result<std::vector<timer_record>> sqlite_store::claim_due_timers(
       if (!*row) break;
       timers.push_back(read_timer(*stmt));
     }
-    std::sort(timers.begin(), timers.end(), [](const timer_record& a, const timer_record& b) {
-      return a.fire_at < b.fire_at;
-    });
+    std::sort(timers.begin(), timers.end(),
+              [](const timer_record& a, const timer_record& b) { return a.fire_at < b.fire_at; });
     return timers;
   });
 }

@@ -10,7 +10,9 @@
 namespace aion::persistence::sqlite {
 namespace {
 
-error closed_error() { return error{errc::give_up, "the store is closed"}; }
+error closed_error() {
+  return error{errc::give_up, "the store is closed"};
+}
 
 using parameter = std::variant<std::int64_t, std::string>;
 

@@ -10,7 +10,9 @@ writer::writer(std::unique_ptr<connection> db, std::size_t max_batch, std::size_
       max_queued_(max_queued == 0 ? 1 : max_queued),
       thread_([this] { loop(); }) {}
 
-writer::~writer() { stop(); }
+writer::~writer() {
+  stop();
+}
 
 void writer::submit(std::unique_ptr<write_job> job) {
   {

@@ -112,8 +112,10 @@ struct result_value<result<T>> {
 
 template <class Fn, class Done>
 void writer::submit_fn(Fn fn, Done done) {
-  using value_type = typename job_detail::result_value<std::invoke_result_t<Fn&, connection&>>::type;
-  submit(std::make_unique<job_detail::fn_job<value_type, Fn, Done>>(std::move(fn), std::move(done)));
+  using value_type =
+      typename job_detail::result_value<std::invoke_result_t<Fn&, connection&>>::type;
+  submit(
+      std::make_unique<job_detail::fn_job<value_type, Fn, Done>>(std::move(fn), std::move(done)));
 }
 
 template <class Fn>
@@ -121,7 +123,8 @@ auto writer::run(Fn fn) -> std::invoke_result_t<Fn&, connection&> {
   using result_type = std::invoke_result_t<Fn&, connection&>;
   std::promise<result_type> promise;
   auto future = promise.get_future();
-  submit_fn(std::move(fn), [&promise](result_type outcome) { promise.set_value(std::move(outcome)); });
+  submit_fn(std::move(fn),
+            [&promise](result_type outcome) { promise.set_value(std::move(outcome)); });
   return future.get();
 }
 

@@ -23,7 +23,9 @@ step_observation matching() {
   return seen;
 }
 
-errc code_of(const result<void>& r) { return r.err().code(); }
+errc code_of(const result<void>& r) {
+  return r.err().code();
+}
 
 }  // namespace
 

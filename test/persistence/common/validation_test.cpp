@@ -8,7 +8,8 @@ BOOST_AUTO_TEST_SUITE(validation)
 
 BOOST_AUTO_TEST_CASE(identifiers_accept_utf8_and_refuse_control_characters) {
   BOOST_CHECK(check_identifier("id", "order-1").ok());
-  BOOST_CHECK(check_identifier("id", "commande-\xc3\xa9t\xc3\xa9-\xe2\x82\xac-\xf0\x9f\x98\x80").ok());
+  BOOST_CHECK(
+      check_identifier("id", "commande-\xc3\xa9t\xc3\xa9-\xe2\x82\xac-\xf0\x9f\x98\x80").ok());
   BOOST_CHECK(check_identifier("id", std::string(255, 'x')).ok());
   BOOST_CHECK(!check_identifier("id", "").ok());
   BOOST_CHECK(!check_identifier("id", std::string(256, 'x')).ok());

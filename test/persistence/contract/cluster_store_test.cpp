@@ -99,8 +99,8 @@ BOOST_AUTO_TEST_CASE(concurrent_acquisitions_of_a_free_shard_have_one_winner) {
     go.set_value();
     auto ra = a.get();
     auto rb = b.get();
-    BOOST_REQUIRE_MESSAGE(ra.ok() != rb.ok(), "shard " << shard << ": " << describe(ra) << " / "
-                                                       << describe(rb));
+    BOOST_REQUIRE_MESSAGE(ra.ok() != rb.ok(),
+                          "shard " << shard << ": " << describe(ra) << " / " << describe(rb));
     BOOST_CHECK((ra.ok() ? rb : ra).err().code() == errc::conflict);
     BOOST_CHECK_EQUAL((ra.ok() ? ra : rb)->fencing_token, 1);
   }

@@ -36,23 +36,23 @@ BOOST_AUTO_TEST_CASE(unknown_or_malformed_module_hashes_are_refused) {
 BOOST_AUTO_TEST_CASE(publishing_creates_numbered_versions_and_reuses_identical_ones) {
   auto order1 = AION_REQUIRE_OK(db->code().put_module("order", "v1"));
   auto util = AION_REQUIRE_OK(db->code().put_module("util", "u"));
-  auto v1 = AION_REQUIRE_OK(db->code().publish_deployment(
-      "shop", {{"util", util.hash}, {"order", order1.hash}}));
+  auto v1 = AION_REQUIRE_OK(
+      db->code().publish_deployment("shop", {{"util", util.hash}, {"order", order1.hash}}));
   BOOST_CHECK(v1.created);
   BOOST_CHECK_EQUAL(v1.version.version, 1);
   BOOST_REQUIRE_EQUAL(v1.version.modules.size(), 2u);
   BOOST_CHECK_EQUAL(v1.version.modules[0].module_name, "order");  // sorted
 
-  auto same = AION_REQUIRE_OK(db->code().publish_deployment(
-      "shop", {{"order", order1.hash}, {"util", util.hash}}));
+  auto same = AION_REQUIRE_OK(
+      db->code().publish_deployment("shop", {{"order", order1.hash}, {"util", util.hash}}));
   BOOST_CHECK(!same.created);
   BOOST_CHECK_EQUAL(same.version.version, 1);
   BOOST_CHECK_EQUAL(same.version.digest, v1.version.digest);
 
   auto order2 = AION_REQUIRE_OK(db->code().put_module("order", "v2"));
   clock->advance(std::chrono::seconds{1});
-  auto v2 = AION_REQUIRE_OK(db->code().publish_deployment(
-      "shop", {{"order", order2.hash}, {"util", util.hash}}));
+  auto v2 = AION_REQUIRE_OK(
+      db->code().publish_deployment("shop", {{"order", order2.hash}, {"util", util.hash}}));
   BOOST_CHECK(v2.created);
   BOOST_CHECK_EQUAL(v2.version.version, 2);
   BOOST_CHECK_NE(v2.version.digest, v1.version.digest);

@@ -1,8 +1,8 @@
 // Contract: history_store (step commits, fencing, ordering, group commit, paged reads).
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <condition_variable>
 #include <functional>
-#include <boost/test/unit_test.hpp>
 #include <future>
 #include <mutex>
 #include <set>
@@ -60,8 +60,7 @@ BOOST_AUTO_TEST_CASE(append_with_stale_fencing_token_is_rejected) {
   auto taken = AION_REQUIRE_OK(db->cluster().acquire_shard(0, "node-b", std::chrono::seconds{30}));
   BOOST_CHECK_GT(taken.fencing_token, old_fence.token);
 
-  AION_CHECK_ERROR(db->history().append(run.key, old_fence, 2, {event(1, "late")}),
-                   errc::fenced);
+  AION_CHECK_ERROR(db->history().append(run.key, old_fence, 2, {event(1, "late")}), errc::fenced);
   step_commit with_timer = step(run.key, 2, 1);
   with_timer.fence = old_fence;
   with_timer.timers_to_schedule.push_back({"t1", test_epoch, "x"});
@@ -79,8 +78,7 @@ BOOST_AUTO_TEST_CASE(append_without_any_lease_on_the_shard_is_rejected) {
   AION_CHECK_ERROR(db->history().append(run.key, unknown, 2, {event(1, "x")}),
                    errc::invalid_argument);  // the run lives in shard 0
   AION_REQUIRE_OK(db->cluster().release_shard(lease));
-  AION_CHECK_ERROR(db->history().append(run.key, lease.fence(), 2, {event(1, "x")}),
-                   errc::fenced);
+  AION_CHECK_ERROR(db->history().append(run.key, lease.fence(), 2, {event(1, "x")}), errc::fenced);
   auto again = AION_REQUIRE_OK(db->cluster().acquire_shard(0, "node-a", std::chrono::seconds{30}));
   BOOST_CHECK_GT(again.fencing_token, lease.fencing_token);
 }
@@ -194,8 +192,8 @@ BOOST_AUTO_TEST_CASE(step_commit_writes_events_timers_and_tasks_atomically) {
   BOOST_CHECK_EQUAL(timers[0].timer_id, "sleep");
   BOOST_CHECK_EQUAL(timers[0].payload, "timer payload");
   BOOST_CHECK(timers[0].run == run.key);
-  auto task = AION_REQUIRE_OK(
-      db->tasks().lease_task("queue-a", "worker", std::chrono::seconds{10}, std::chrono::milliseconds{0}));
+  auto task = AION_REQUIRE_OK(db->tasks().lease_task("queue-a", "worker", std::chrono::seconds{10},
+                                                     std::chrono::milliseconds{0}));
   BOOST_REQUIRE(task.has_value());
   BOOST_CHECK_EQUAL(task->activity_id, "act-1");
   BOOST_CHECK_EQUAL(task->payload, "task payload");
@@ -206,7 +204,8 @@ BOOST_AUTO_TEST_CASE(step_commit_writes_events_timers_and_tasks_atomically) {
   next.timers_to_cancel.push_back("sleep");
   next.tasks_to_complete.push_back(task->lease.task_id);
   AION_REQUIRE_OK(db->history().commit_step(next));
-  BOOST_CHECK(AION_REQUIRE_OK(db->timers().due_timers(0, test_epoch + std::chrono::hours{1}, 10)).empty());
+  BOOST_CHECK(
+      AION_REQUIRE_OK(db->timers().due_timers(0, test_epoch + std::chrono::hours{1}, 10)).empty());
   AION_CHECK_ERROR(db->tasks().complete_task(task->lease), errc::not_found);
 }
 
@@ -253,7 +252,8 @@ BOOST_AUTO_TEST_CASE(closing_step_records_status_and_drops_pending_timers_and_ta
 BOOST_AUTO_TEST_CASE(stuck_status_keeps_the_run_open_and_can_be_cleared) {
   auto run = start("wf-1", 1);
   auto hold = step(run.key, 2, 1);
-  hold.new_status = status_change{workflow_status::stuck, std::string{"expected timer, got activity"}};
+  hold.new_status =
+      status_change{workflow_status::stuck, std::string{"expected timer, got activity"}};
   AION_REQUIRE_OK(db->history().commit_step(hold));
   auto stuck = AION_REQUIRE_OK(db->workflows().describe_run("wf-1"));
   BOOST_CHECK(stuck.status == workflow_status::stuck);
@@ -278,8 +278,8 @@ BOOST_AUTO_TEST_CASE(continue_as_new_closes_the_run_and_starts_the_next_atomical
   auto run = start("wf-1", 1);
   auto s = step(run.key, 2, 1);
   s.new_status = status_change{workflow_status::continued_as_new, std::nullopt};
-  s.continue_as_new = next_run{"", "order", "", 0, "next input", std::nullopt,
-                               {event(1, "next started")}};
+  s.continue_as_new =
+      next_run{"", "order", "", 0, "next input", std::nullopt, {event(1, "next started")}};
   s.commit_id = 77;  // chosen by the caller so the commit can be repeated
   auto receipt = AION_REQUIRE_OK(db->history().commit_step(s));
   BOOST_REQUIRE(receipt.new_run.has_value());
@@ -360,7 +360,8 @@ BOOST_AUTO_TEST_CASE(async_steps_of_many_workflows_from_many_threads_all_apply) 
   for (auto& t : threads) t.join();
   {
     std::unique_lock lock{mutex};
-    BOOST_REQUIRE(all_done.wait_for(lock, std::chrono::seconds{60}, [&] { return finished == workflows; }));
+    BOOST_REQUIRE(
+        all_done.wait_for(lock, std::chrono::seconds{60}, [&] { return finished == workflows; }));
   }
   BOOST_REQUIRE_MESSAGE(failures.empty(), (failures.empty() ? std::string{} : failures.front()));
   for (const auto& run : runs) {

@@ -23,8 +23,8 @@ BOOST_FIXTURE_TEST_SUITE(tasks, store_fixture)
 
 BOOST_AUTO_TEST_CASE(leased_task_carries_its_data_and_is_hidden_until_the_lease_expires) {
   auto run = start("wf-1");
-  auto id = AION_REQUIRE_OK(
-      db->tasks().enqueue_task(run.key, lease.fence(), {"shipping", "ship-1", 1, "parcel", std::nullopt}));
+  auto id = AION_REQUIRE_OK(db->tasks().enqueue_task(
+      run.key, lease.fence(), {"shipping", "ship-1", 1, "parcel", std::nullopt}));
   auto task = AION_REQUIRE_OK(db->tasks().lease_task("shipping", "worker-1", seconds{30}, no_wait));
   BOOST_REQUIRE(task.has_value());
   BOOST_CHECK_EQUAL(task->lease.task_id, id);
@@ -37,16 +37,19 @@ BOOST_AUTO_TEST_CASE(leased_task_carries_its_data_and_is_hidden_until_the_lease_
   BOOST_CHECK_EQUAL(task->delivery_count, 1);
   BOOST_CHECK(task->created_at == test_epoch);
 
-  BOOST_CHECK(!AION_REQUIRE_OK(db->tasks().lease_task("shipping", "worker-2", seconds{30}, no_wait)));
+  BOOST_CHECK(
+      !AION_REQUIRE_OK(db->tasks().lease_task("shipping", "worker-2", seconds{30}, no_wait)));
   auto counts = AION_REQUIRE_OK(db->tasks().count_tasks("shipping"));
   BOOST_CHECK_EQUAL(counts.ready, 0);
   BOOST_CHECK_EQUAL(counts.waiting, 1);
-  BOOST_CHECK(!AION_REQUIRE_OK(db->tasks().lease_task("other-queue", "worker-2", seconds{30}, no_wait)));
+  BOOST_CHECK(
+      !AION_REQUIRE_OK(db->tasks().lease_task("other-queue", "worker-2", seconds{30}, no_wait)));
 }
 
 BOOST_AUTO_TEST_CASE(expired_activity_lease_is_redelivered) {
   auto run = start("wf-1");
-  AION_REQUIRE_OK(db->tasks().enqueue_task(run.key, lease.fence(), {"q", "a", 1, "", std::nullopt}));
+  AION_REQUIRE_OK(
+      db->tasks().enqueue_task(run.key, lease.fence(), {"q", "a", 1, "", std::nullopt}));
   auto first = AION_REQUIRE_OK(db->tasks().lease_task("q", "worker-1", seconds{30}, no_wait));
   BOOST_REQUIRE(first.has_value());
   AION_REQUIRE_OK(db->tasks().heartbeat_task(first->lease, seconds{30}, std::string{"50%"}));
@@ -60,18 +63,21 @@ BOOST_AUTO_TEST_CASE(expired_activity_lease_is_redelivered) {
 
   // The first worker's lease is dead: it can neither complete nor heartbeat.
   AION_CHECK_ERROR(db->tasks().complete_task(first->lease), errc::conflict);
-  AION_CHECK_ERROR(db->tasks().heartbeat_task(first->lease, seconds{30}, std::nullopt), errc::conflict);
+  AION_CHECK_ERROR(db->tasks().heartbeat_task(first->lease, seconds{30}, std::nullopt),
+                   errc::conflict);
   AION_REQUIRE_OK(db->tasks().complete_task(second->lease));
   AION_CHECK_ERROR(db->tasks().complete_task(second->lease), errc::not_found);
 }
 
 BOOST_AUTO_TEST_CASE(heartbeat_extends_the_lease) {
   auto run = start("wf-1");
-  AION_REQUIRE_OK(db->tasks().enqueue_task(run.key, lease.fence(), {"q", "a", 1, "", std::nullopt}));
+  AION_REQUIRE_OK(
+      db->tasks().enqueue_task(run.key, lease.fence(), {"q", "a", 1, "", std::nullopt}));
   auto task = AION_REQUIRE_OK(db->tasks().lease_task("q", "worker-1", seconds{10}, no_wait));
   BOOST_REQUIRE(task.has_value());
   clock->advance(seconds{8});
-  auto extended = AION_REQUIRE_OK(db->tasks().heartbeat_task(task->lease, seconds{10}, std::nullopt));
+  auto extended =
+      AION_REQUIRE_OK(db->tasks().heartbeat_task(task->lease, seconds{10}, std::nullopt));
   BOOST_CHECK(extended.expires_at == test_epoch + seconds{18});
   clock->advance(seconds{8});  // past the original expiry, inside the extension
   BOOST_CHECK(!AION_REQUIRE_OK(db->tasks().lease_task("q", "worker-2", seconds{10}, no_wait)));
@@ -81,7 +87,8 @@ BOOST_AUTO_TEST_CASE(heartbeat_extends_the_lease) {
 
 BOOST_AUTO_TEST_CASE(failed_task_with_retry_comes_back_later_with_the_next_attempt) {
   auto run = start("wf-1");
-  AION_REQUIRE_OK(db->tasks().enqueue_task(run.key, lease.fence(), {"q", "a", 1, "", std::nullopt}));
+  AION_REQUIRE_OK(
+      db->tasks().enqueue_task(run.key, lease.fence(), {"q", "a", 1, "", std::nullopt}));
   auto task = AION_REQUIRE_OK(db->tasks().lease_task("q", "w", seconds{10}, no_wait));
   BOOST_REQUIRE(task.has_value());
   AION_REQUIRE_OK(db->tasks().fail_task(task->lease, test_epoch + seconds{5}));
@@ -121,10 +128,13 @@ BOOST_AUTO_TEST_CASE(enqueue_is_fenced_and_needs_an_open_run) {
   auto run = start("wf-1");
   auto stale = lease.fence();
   stale.token += 5;
-  AION_CHECK_ERROR(db->tasks().enqueue_task(run.key, stale, {"q", "a", 1, "", std::nullopt}), errc::fenced);
-  AION_REQUIRE_OK(db->workflows().close_run(run.key, lease.fence(), workflow_status::cancelled, ""));
-  AION_CHECK_ERROR(db->tasks().enqueue_task(run.key, lease.fence(), {"q", "a", 1, "", std::nullopt}),
-                   errc::conflict);
+  AION_CHECK_ERROR(db->tasks().enqueue_task(run.key, stale, {"q", "a", 1, "", std::nullopt}),
+                   errc::fenced);
+  AION_REQUIRE_OK(
+      db->workflows().close_run(run.key, lease.fence(), workflow_status::cancelled, ""));
+  AION_CHECK_ERROR(
+      db->tasks().enqueue_task(run.key, lease.fence(), {"q", "a", 1, "", std::nullopt}),
+      errc::conflict);
   BOOST_CHECK_EQUAL(AION_REQUIRE_OK(db->tasks().count_tasks("q")).ready, 0);
 }
 
@@ -135,7 +145,8 @@ BOOST_AUTO_TEST_CASE(long_poll_wakes_when_a_task_is_enqueued) {
   });
   // Give the poller time to start waiting; the test passes either way it interleaves.
   std::this_thread::sleep_for(milliseconds{50});
-  AION_REQUIRE_OK(db->tasks().enqueue_task(run.key, lease.fence(), {"q", "a", 1, "hello", std::nullopt}));
+  AION_REQUIRE_OK(
+      db->tasks().enqueue_task(run.key, lease.fence(), {"q", "a", 1, "hello", std::nullopt}));
   BOOST_REQUIRE(waiting.wait_for(seconds{15}) == std::future_status::ready);
   auto task = AION_REQUIRE_OK(waiting.get());
   BOOST_REQUIRE(task.has_value());

@@ -15,7 +15,8 @@ BOOST_AUTO_TEST_CASE(scheduled_timer_is_due_at_its_time_and_not_before) {
   auto run = start("wf-1");
   auto at = test_epoch + std::chrono::seconds{10};
   AION_REQUIRE_OK(db->timers().schedule_timer(run.key, lease.fence(), {"t1", at, "wake up"}));
-  BOOST_CHECK(AION_REQUIRE_OK(db->timers().due_timers(0, at - std::chrono::microseconds{1}, 10)).empty());
+  BOOST_CHECK(
+      AION_REQUIRE_OK(db->timers().due_timers(0, at - std::chrono::microseconds{1}, 10)).empty());
   auto due = AION_REQUIRE_OK(db->timers().due_timers(0, at, 10));
   BOOST_REQUIRE_EQUAL(due.size(), 1u);
   BOOST_CHECK_EQUAL(due[0].timer_id, "t1");
@@ -48,8 +49,8 @@ BOOST_AUTO_TEST_CASE(cancelled_timer_is_not_due_and_cancel_is_idempotent) {
 BOOST_AUTO_TEST_CASE(rescheduling_a_timer_moves_it) {
   auto run = start("wf-1");
   AION_REQUIRE_OK(db->timers().schedule_timer(run.key, lease.fence(), {"t1", test_epoch, "a"}));
-  AION_REQUIRE_OK(db->timers().schedule_timer(
-      run.key, lease.fence(), {"t1", test_epoch + std::chrono::minutes{1}, "b"}));
+  AION_REQUIRE_OK(db->timers().schedule_timer(run.key, lease.fence(),
+                                              {"t1", test_epoch + std::chrono::minutes{1}, "b"}));
   BOOST_CHECK(AION_REQUIRE_OK(db->timers().due_timers(0, test_epoch, 10)).empty());
   auto due = AION_REQUIRE_OK(db->timers().due_timers(0, test_epoch + std::chrono::minutes{1}, 10));
   BOOST_REQUIRE_EQUAL(due.size(), 1u);
@@ -67,11 +68,14 @@ BOOST_AUTO_TEST_CASE(schedule_timer_with_stale_token_or_on_a_closed_run_is_rejec
   auto run = start("wf-1");
   auto stale = lease.fence();
   stale.token += 1;
-  AION_CHECK_ERROR(db->timers().schedule_timer(run.key, stale, {"t1", test_epoch, ""}), errc::fenced);
+  AION_CHECK_ERROR(db->timers().schedule_timer(run.key, stale, {"t1", test_epoch, ""}),
+                   errc::fenced);
   AION_CHECK_ERROR(db->timers().cancel_timer(run.key, stale, "t1"), errc::fenced);
-  AION_CHECK_ERROR(db->timers().schedule_timer(run_key{"wf-1", "nope"}, lease.fence(), {"t1", test_epoch, ""}),
-                   errc::not_found);
-  AION_REQUIRE_OK(db->workflows().close_run(run.key, lease.fence(), workflow_status::completed, ""));
+  AION_CHECK_ERROR(
+      db->timers().schedule_timer(run_key{"wf-1", "nope"}, lease.fence(), {"t1", test_epoch, ""}),
+      errc::not_found);
+  AION_REQUIRE_OK(
+      db->workflows().close_run(run.key, lease.fence(), workflow_status::completed, ""));
   AION_CHECK_ERROR(db->timers().schedule_timer(run.key, lease.fence(), {"t1", test_epoch, ""}),
                    errc::conflict);
   BOOST_CHECK(AION_REQUIRE_OK(db->timers().due_timers(0, test_epoch, 10)).empty());
@@ -125,26 +129,32 @@ BOOST_AUTO_TEST_CASE(timers_fire_exactly_once_across_two_competing_pollers) {
 BOOST_AUTO_TEST_CASE(claimed_timer_is_offered_again_after_the_claim_runs_out) {
   auto run = start("wf-1");
   AION_REQUIRE_OK(db->timers().schedule_timer(run.key, lease.fence(), {"t1", test_epoch, ""}));
-  BOOST_CHECK_EQUAL(AION_REQUIRE_OK(db->timers().claim_due_timers(0, 10, std::chrono::seconds{30})).size(), 1u);
-  BOOST_CHECK(AION_REQUIRE_OK(db->timers().claim_due_timers(0, 10, std::chrono::seconds{30})).empty());
+  BOOST_CHECK_EQUAL(
+      AION_REQUIRE_OK(db->timers().claim_due_timers(0, 10, std::chrono::seconds{30})).size(), 1u);
+  BOOST_CHECK(
+      AION_REQUIRE_OK(db->timers().claim_due_timers(0, 10, std::chrono::seconds{30})).empty());
   // The claimer died before recording the firing; after the claim period another takes it.
   clock->advance(std::chrono::seconds{31});
-  BOOST_CHECK_EQUAL(AION_REQUIRE_OK(db->timers().claim_due_timers(0, 10, std::chrono::seconds{30})).size(), 1u);
+  BOOST_CHECK_EQUAL(
+      AION_REQUIRE_OK(db->timers().claim_due_timers(0, 10, std::chrono::seconds{30})).size(), 1u);
   // Once a step records the firing and removes the timer, it is gone for good.
   auto s = step(run.key, 1, 1);
   s.timers_to_cancel.push_back("t1");
   AION_REQUIRE_OK(db->history().commit_step(s));
   clock->advance(std::chrono::minutes{5});
-  BOOST_CHECK(AION_REQUIRE_OK(db->timers().claim_due_timers(0, 10, std::chrono::seconds{30})).empty());
+  BOOST_CHECK(
+      AION_REQUIRE_OK(db->timers().claim_due_timers(0, 10, std::chrono::seconds{30})).empty());
 }
 
 BOOST_AUTO_TEST_CASE(claims_skip_timers_not_yet_due) {
   auto run = start("wf-1");
-  AION_REQUIRE_OK(db->timers().schedule_timer(
-      run.key, lease.fence(), {"later", test_epoch + std::chrono::seconds{5}, ""}));
-  BOOST_CHECK(AION_REQUIRE_OK(db->timers().claim_due_timers(0, 10, std::chrono::seconds{30})).empty());
+  AION_REQUIRE_OK(db->timers().schedule_timer(run.key, lease.fence(),
+                                              {"later", test_epoch + std::chrono::seconds{5}, ""}));
+  BOOST_CHECK(
+      AION_REQUIRE_OK(db->timers().claim_due_timers(0, 10, std::chrono::seconds{30})).empty());
   clock->advance(std::chrono::seconds{5});
-  BOOST_CHECK_EQUAL(AION_REQUIRE_OK(db->timers().claim_due_timers(0, 10, std::chrono::seconds{30})).size(), 1u);
+  BOOST_CHECK_EQUAL(
+      AION_REQUIRE_OK(db->timers().claim_due_timers(0, 10, std::chrono::seconds{30})).size(), 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -19,7 +19,8 @@ struct populated : store_fixture {
     }
     clock->advance(seconds{5});
     for (int i = 0; i < 12; i += 3) {
-      AION_REQUIRE_OK(db->workflows().close_run(runs[i], lease.fence(), workflow_status::completed, ""));
+      AION_REQUIRE_OK(
+          db->workflows().close_run(runs[i], lease.fence(), workflow_status::completed, ""));
       clock->advance(seconds{1});
     }
   }

@@ -63,7 +63,8 @@ BOOST_AUTO_TEST_CASE(retried_start_with_the_same_idempotency_key_returns_the_sam
   BOOST_CHECK_EQUAL(second.run.idempotency_key.value_or(""), "req-42");
 
   // Even after the run closed, the retry finds it instead of starting another.
-  AION_REQUIRE_OK(db->workflows().close_run(first.run.key, lease.fence(), workflow_status::completed, "ok"));
+  AION_REQUIRE_OK(
+      db->workflows().close_run(first.run.key, lease.fence(), workflow_status::completed, "ok"));
   auto third = AION_REQUIRE_OK(db->workflows().start_run(request));
   BOOST_CHECK(!third.created);
   BOOST_CHECK(third.run.key == first.run.key);
@@ -92,7 +93,8 @@ BOOST_AUTO_TEST_CASE(start_is_refused_while_a_run_of_the_id_is_open) {
 
 BOOST_AUTO_TEST_CASE(start_after_close_creates_a_new_run_when_reuse_is_allowed) {
   auto first = AION_REQUIRE_OK(db->workflows().start_run(request_for("o-1", lease.fence())));
-  AION_REQUIRE_OK(db->workflows().close_run(first.run.key, lease.fence(), workflow_status::failed, "boom"));
+  AION_REQUIRE_OK(
+      db->workflows().close_run(first.run.key, lease.fence(), workflow_status::failed, "boom"));
   clock->advance(std::chrono::seconds{1});
   auto second = AION_REQUIRE_OK(db->workflows().start_run(request_for("o-1", lease.fence())));
   BOOST_CHECK(second.created);
@@ -104,7 +106,8 @@ BOOST_AUTO_TEST_CASE(start_after_close_creates_a_new_run_when_reuse_is_allowed) 
 
 BOOST_AUTO_TEST_CASE(reject_duplicate_policy_refuses_reuse_after_close) {
   auto first = AION_REQUIRE_OK(db->workflows().start_run(request_for("o-1", lease.fence())));
-  AION_REQUIRE_OK(db->workflows().close_run(first.run.key, lease.fence(), workflow_status::failed, ""));
+  AION_REQUIRE_OK(
+      db->workflows().close_run(first.run.key, lease.fence(), workflow_status::failed, ""));
   auto request = request_for("o-1", lease.fence());
   request.reuse = id_reuse_policy::reject_duplicate;
   AION_CHECK_ERROR(db->workflows().start_run(request), errc::conflict);
@@ -114,10 +117,12 @@ BOOST_AUTO_TEST_CASE(allow_after_failure_policy_refuses_reuse_after_success) {
   auto request = request_for("o-1", lease.fence());
   request.reuse = id_reuse_policy::allow_after_failure;
   auto first = AION_REQUIRE_OK(db->workflows().start_run(request));
-  AION_REQUIRE_OK(db->workflows().close_run(first.run.key, lease.fence(), workflow_status::timed_out, ""));
+  AION_REQUIRE_OK(
+      db->workflows().close_run(first.run.key, lease.fence(), workflow_status::timed_out, ""));
   auto second = AION_REQUIRE_OK(db->workflows().start_run(request));
   BOOST_CHECK(second.created);
-  AION_REQUIRE_OK(db->workflows().close_run(second.run.key, lease.fence(), workflow_status::completed, ""));
+  AION_REQUIRE_OK(
+      db->workflows().close_run(second.run.key, lease.fence(), workflow_status::completed, ""));
   AION_CHECK_ERROR(db->workflows().start_run(request), errc::conflict);
 }
 
@@ -150,7 +155,8 @@ BOOST_AUTO_TEST_CASE(concurrent_starts_of_one_id_create_exactly_one_run) {
 
 BOOST_AUTO_TEST_CASE(describe_without_run_id_returns_the_latest_run) {
   auto first = AION_REQUIRE_OK(db->workflows().start_run(request_for("o-1", lease.fence())));
-  AION_REQUIRE_OK(db->workflows().close_run(first.run.key, lease.fence(), workflow_status::cancelled, ""));
+  AION_REQUIRE_OK(
+      db->workflows().close_run(first.run.key, lease.fence(), workflow_status::cancelled, ""));
   clock->advance(std::chrono::seconds{1});
   auto second = AION_REQUIRE_OK(db->workflows().start_run(request_for("o-1", lease.fence())));
   BOOST_CHECK(AION_REQUIRE_OK(db->workflows().describe_run("o-1")).key == second.run.key);
@@ -165,7 +171,8 @@ BOOST_AUTO_TEST_CASE(describe_of_an_unknown_workflow_is_not_found) {
 BOOST_AUTO_TEST_CASE(close_run_records_the_outcome_and_drops_pending_work) {
   auto run = start("o-1", 1);
   AION_REQUIRE_OK(db->timers().schedule_timer(run.key, lease.fence(), {"t", test_epoch, ""}));
-  AION_REQUIRE_OK(db->tasks().enqueue_task(run.key, lease.fence(), {"q", "a", 1, "", std::nullopt}));
+  AION_REQUIRE_OK(
+      db->tasks().enqueue_task(run.key, lease.fence(), {"q", "a", 1, "", std::nullopt}));
   clock->advance(std::chrono::seconds{9});
   AION_REQUIRE_OK(db->workflows().close_run(run.key, lease.fence(), workflow_status::terminated,
                                             "terminated by operator"));
@@ -184,20 +191,24 @@ BOOST_AUTO_TEST_CASE(closing_a_closed_run_is_a_conflict_and_bad_statuses_are_ref
   AION_CHECK_ERROR(
       db->workflows().close_run(run.key, lease.fence(), workflow_status::continued_as_new, ""),
       errc::invalid_argument);
-  AION_REQUIRE_OK(db->workflows().close_run(run.key, lease.fence(), workflow_status::completed, "1"));
+  AION_REQUIRE_OK(
+      db->workflows().close_run(run.key, lease.fence(), workflow_status::completed, "1"));
   AION_CHECK_ERROR(db->workflows().close_run(run.key, lease.fence(), workflow_status::failed, "2"),
                    errc::conflict);
   BOOST_CHECK_EQUAL(AION_REQUIRE_OK(db->workflows().describe_run("o-1")).outcome.value_or(""), "1");
   auto stale = lease.fence();
   stale.token += 1;
-  AION_CHECK_ERROR(db->workflows().close_run(run.key, stale, workflow_status::failed, ""), errc::fenced);
+  AION_CHECK_ERROR(db->workflows().close_run(run.key, stale, workflow_status::failed, ""),
+                   errc::fenced);
 }
 
 BOOST_AUTO_TEST_CASE(list_open_runs_pages_through_one_shard) {
   for (int i = 0; i < 7; ++i) start("o-" + std::to_string(i));
   auto closed = AION_REQUIRE_OK(db->workflows().describe_run("o-3"));
-  AION_REQUIRE_OK(db->workflows().close_run(closed.key, lease.fence(), workflow_status::completed, ""));
-  auto other_shard = AION_REQUIRE_OK(db->cluster().acquire_shard(1, "node-a", std::chrono::seconds{30}));
+  AION_REQUIRE_OK(
+      db->workflows().close_run(closed.key, lease.fence(), workflow_status::completed, ""));
+  auto other_shard =
+      AION_REQUIRE_OK(db->cluster().acquire_shard(1, "node-a", std::chrono::seconds{30}));
   auto elsewhere = request_for("x-1", other_shard.fence());
   AION_REQUIRE_OK(db->workflows().start_run(elsewhere));
 
@@ -216,7 +227,8 @@ BOOST_AUTO_TEST_CASE(list_open_runs_pages_through_one_shard) {
   }
   BOOST_CHECK_EQUAL(seen.size(), 6u);
   BOOST_CHECK(seen.count("o-3") == 0);
-  BOOST_CHECK_EQUAL(AION_REQUIRE_OK(db->workflows().list_open_runs(1, std::nullopt, 10)).size(), 1u);
+  BOOST_CHECK_EQUAL(AION_REQUIRE_OK(db->workflows().list_open_runs(1, std::nullopt, 10)).size(),
+                    1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -21,7 +21,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string describe(const error& e) { return e.to_string(); }
+std::string describe(const error& e) {
+  return e.to_string();
+}
 
 // A private throwaway server, stopped when the test ends however it ends.
 class private_server {
@@ -29,8 +31,9 @@ class private_server {
   private_server() {
     const char* script = std::getenv("AION_TEST_PG_SCRIPT");
     const char* work = std::getenv("AION_TEST_PG_WORK_DIR");
-    BOOST_REQUIRE_MESSAGE(script != nullptr && work != nullptr,
-                          "AION_TEST_PG_SCRIPT / AION_TEST_PG_WORK_DIR are not set: run through ctest");
+    BOOST_REQUIRE_MESSAGE(
+        script != nullptr && work != nullptr,
+        "AION_TEST_PG_SCRIPT / AION_TEST_PG_WORK_DIR are not set: run through ctest");
     script_ = script;
     dir_ = std::filesystem::path{work} / ("fault-" + std::to_string(::getpid()));
     run("start", " --owner " + std::to_string(::getpid()));
@@ -103,7 +106,7 @@ BOOST_AUTO_TEST_CASE(acknowledged_appends_survive_an_immediate_server_stop_witho
 
   std::atomic<bool> stop{false};
   std::atomic<int> acked_total{0};
-  std::mutex mutex;  // guards acked, failures, transient_errors
+  std::mutex mutex;                                // guards acked, failures, transient_errors
   std::map<int, std::vector<std::int64_t>> acked;  // writer -> first seq of each acked step
   std::vector<std::string> failures;
   int transient_errors = 0;
@@ -114,7 +117,8 @@ BOOST_AUTO_TEST_CASE(acknowledged_appends_survive_an_immediate_server_stop_witho
       step.run = runs[w];
       step.fence = lease->fence();
       step.expected_next_seq = next;
-      step.commit_id = static_cast<std::uint64_t>(w) << 32 | static_cast<std::uint64_t>(step_no + 1);
+      step.commit_id =
+          static_cast<std::uint64_t>(w) << 32 | static_cast<std::uint64_t>(step_no + 1);
       for (int e = 0; e < 3; ++e) {
         step.events.push_back({1, {}, "wf-" + std::to_string(w) + "/" + std::to_string(next + e)});
       }

@@ -23,8 +23,9 @@ using namespace std::chrono_literals;
 constexpr int workflows = 6;
 
 struct temp_dir {
-  temp_dir() : path(std::filesystem::temp_directory_path() /
-                    ("aion-sqlite-crash-" + std::to_string(::getpid()))) {
+  temp_dir()
+      : path(std::filesystem::temp_directory_path() /
+             ("aion-sqlite-crash-" + std::to_string(::getpid()))) {
     std::filesystem::remove_all(path);
   }
   ~temp_dir() { std::filesystem::remove_all(path); }

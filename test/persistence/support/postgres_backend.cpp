@@ -24,7 +24,8 @@ class postgres_test_backend final : public test_backend {
   }
   ~postgres_test_backend() override {
     PGconn* conn = PQconnectdb(url_.c_str());
-    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);
     if (PQstatus(conn) == CONNECTION_OK) {
       PQclear(PQexec(conn, ("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE").c_str()));
     }
@@ -48,7 +49,8 @@ class postgres_test_backend final : public test_backend {
   void execute(const std::string& sql) override {
     PGconn* conn = PQconnectdb(url_.c_str());
     BOOST_REQUIRE_MESSAGE(PQstatus(conn) == CONNECTION_OK, PQerrorMessage(conn));
-    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);
     std::string text = "SET search_path TO " + schema_ + "; " + sql;
     PGresult* res = PQexec(conn, text.c_str());
     auto status = PQresultStatus(res);

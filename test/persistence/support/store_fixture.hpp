@@ -30,25 +30,27 @@ std::string describe(const result<T>& r) {
 /// Fails the test with the error's text unless `r` is ok; returns the value.
 template <class T>
 T require_ok(result<T> r, const char* what) {
-  BOOST_REQUIRE_MESSAGE(r.ok(), what << " failed: " << (r.ok() ? std::string{} : r.err().to_string()));
+  BOOST_REQUIRE_MESSAGE(r.ok(),
+                        what << " failed: " << (r.ok() ? std::string{} : r.err().to_string()));
   return std::move(r).value();
 }
 inline void require_ok(result<void> r, const char* what) {
-  BOOST_REQUIRE_MESSAGE(r.ok(), what << " failed: " << (r.ok() ? std::string{} : r.err().to_string()));
+  BOOST_REQUIRE_MESSAGE(r.ok(),
+                        what << " failed: " << (r.ok() ? std::string{} : r.err().to_string()));
 }
 #define AION_REQUIRE_OK(expr) ::aion::persistence::test::require_ok((expr), #expr)
 
 /// Checks that `expr` failed with `expected`.
-#define AION_CHECK_ERROR(expr, expected)                                                  \
-  do {                                                                                    \
-    auto&& aion_result_ = (expr);                                                         \
-    BOOST_CHECK_MESSAGE(!aion_result_.ok(),                                               \
-                        #expr << " succeeded; expected " << to_string(expected));         \
-    if (!aion_result_.ok()) {                                                             \
-      BOOST_CHECK_MESSAGE(aion_result_.err().code() == (expected),                        \
-                          #expr << " failed with " << aion_result_.err().to_string()      \
-                                << "; expected " << to_string(expected));                 \
-    }                                                                                     \
+#define AION_CHECK_ERROR(expr, expected)                                             \
+  do {                                                                               \
+    auto&& aion_result_ = (expr);                                                    \
+    BOOST_CHECK_MESSAGE(!aion_result_.ok(),                                          \
+                        #expr << " succeeded; expected " << to_string(expected));    \
+    if (!aion_result_.ok()) {                                                        \
+      BOOST_CHECK_MESSAGE(aion_result_.err().code() == (expected),                   \
+                          #expr << " failed with " << aion_result_.err().to_string() \
+                                << "; expected " << to_string(expected));            \
+    }                                                                                \
   } while (false)
 
 /// A store on a fresh database of this executable's backend.

@@ -16,7 +16,9 @@ constexpr timestamp from_micros(long long micros) noexcept {
 }
 
 /// Converts a timestamp to the stored integer form.
-constexpr long long to_micros(timestamp t) noexcept { return t.time_since_epoch().count(); }
+constexpr long long to_micros(timestamp t) noexcept {
+  return t.time_since_epoch().count();
+}
 
 /// A source of the current time. Implementations must be safe to call from any thread.
 class clock {

@@ -56,9 +56,8 @@ class timer_store {
   /// anyone in the last `claim_for`: each returned timer is hidden from other claimers until
   /// the claim runs out. Two pollers racing on the same shard never receive the same timer
   /// within one claim period.
-  virtual result<std::vector<timer_record>> claim_due_timers(std::uint32_t shard_id,
-                                                             std::size_t limit,
-                                                             std::chrono::milliseconds claim_for) = 0;
+  virtual result<std::vector<timer_record>> claim_due_timers(
+      std::uint32_t shard_id, std::size_t limit, std::chrono::milliseconds claim_for) = 0;
 };
 
 }  // namespace aion::persistence
