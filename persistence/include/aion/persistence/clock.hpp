@@ -32,6 +32,7 @@ class clock {
 /// synchronised (NTP); lease durations must exceed the expected skew.
 class system_clock final : public clock {
  public:
+  /// The wall-clock time, truncated to microseconds.
   timestamp now() const noexcept override {
     return std::chrono::time_point_cast<std::chrono::microseconds>(
         std::chrono::system_clock::now());
@@ -44,6 +45,7 @@ class manual_clock final : public clock {
   /// Starts at `start`.
   explicit manual_clock(timestamp start) noexcept : micros_(to_micros(start)) {}
 
+  /// The time last set or advanced to.
   timestamp now() const noexcept override { return from_micros(micros_.load()); }
 
   /// Moves the clock forward (or backward, for a negative duration).

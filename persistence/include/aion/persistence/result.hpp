@@ -77,11 +77,12 @@ class [[nodiscard]] result {
   /// A failed result.
   result(error err) : state_(std::in_place_index<1>, std::move(err)) {}
 
-  /// True when the result holds a value.
+  /// True when the result holds a value; also the result's truth value.
   bool ok() const noexcept { return state_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
 
-  /// The value; only valid when ok().
+  /// The value; only valid when ok() (asserts in debug builds; std::bad_variant_access in
+  /// release builds). The operators give the same access.
   T& value() & {
     assert(ok());
     return std::get<0>(state_);
@@ -122,7 +123,7 @@ class [[nodiscard]] result<void> {
   /// Failure.
   result(error err) : error_(std::move(err)) {}
 
-  /// True on success.
+  /// True on success; also the result's truth value.
   bool ok() const noexcept { return !error_.has_value(); }
   explicit operator bool() const noexcept { return ok(); }
 

@@ -79,12 +79,19 @@ class store {
  public:
   virtual ~store() = default;
 
+  /// Workflow runs: start, describe, close, open runs per shard.
   virtual workflow_store& workflows() noexcept = 0;
+  /// Step commits (blocking and asynchronous) and paged history reads.
   virtual history_store& history() noexcept = 0;
+  /// Durable timers per shard.
   virtual timer_store& timers() noexcept = 0;
+  /// Activity task queues.
   virtual task_queue_store& tasks() noexcept = 0;
+  /// Module blobs and deployment versions.
   virtual code_store& code() noexcept = 0;
+  /// Cluster metadata, membership and shard leases.
   virtual cluster_store& cluster() noexcept = 0;
+  /// Listing and counting runs.
   virtual visibility_store& visibility() noexcept = 0;
 
   /// "sqlite" or "postgresql".
