@@ -26,5 +26,9 @@ function(aion_boost_test name)
       -P ${AION_BOOST_DISCOVER_SCRIPT}
     BYPRODUCTS ${ctest_file}
     VERBATIM)
+  # Until the executable is built, its test list is empty (so ctest works on partial builds).
+  if(NOT EXISTS ${ctest_file})
+    file(WRITE ${ctest_file} "")
+  endif()
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${ctest_file})
 endfunction()
