@@ -2,6 +2,7 @@
 // arithmetic the interpreter and BIFs perform on them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +12,10 @@
 #include "runtime/term/term_allocator.hpp"
 
 namespace aion::vm {
+
+/// Bignums have at most this many limbs (OTP 25's limit, 2^19 - 1 limbs: integers below
+/// 2^33554368 in magnitude). Results beyond it raise system_limit.
+inline constexpr std::size_t max_bignum_limbs = (std::size_t{1} << 19) - 1;
 
 // ---- construction ------------------------------------------------------------------------------
 /// `v` as a small integer, or a bignum allocated from `a` when it does not fit.
