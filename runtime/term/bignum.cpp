@@ -35,7 +35,9 @@ bool small_of(const mp_limb_t* limbs, std::size_t n, bool negative, term* out) {
   return false;
 }
 
-int sign_of(int v) { return (v > 0) - (v < 0); }
+int sign_of(int v) {
+  return (v > 0) - (v < 0);
+}
 
 int compare_magnitudes(const operand& a, const operand& b) {
   if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
@@ -172,7 +174,8 @@ term from_int64(arith_context& c, std::int64_t v) {
 
 term from_int128(arith_context& c, __int128 v) {
   if (v >= min_small && v <= max_small) return make_small(static_cast<sword>(v));
-  unsigned __int128 m = v < 0 ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
+  unsigned __int128 m =
+      v < 0 ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
   mp_limb_t limbs[2] = {static_cast<mp_limb_t>(m), static_cast<mp_limb_t>(m >> 64)};
   term t = from_magnitude(c.alloc, limbs, 2, v < 0);
   if (!is_value(t)) c.error = atoms::system_limit;

@@ -18,7 +18,20 @@ namespace aion::vm {
 namespace {
 
 /// Erlang's order of types.
-enum class type_rank : int { number, atom, ref, fun, port, pid, tuple, map, nil, list, bitstring, other };
+enum class type_rank : int {
+  number,
+  atom,
+  ref,
+  fun,
+  port,
+  pid,
+  tuple,
+  map,
+  nil,
+  list,
+  bitstring,
+  other
+};
 
 type_rank rank_of(term t) {
   switch (t.raw & primary_mask) {
@@ -280,14 +293,16 @@ class comparer {
 
 int compare_terms(const atom_table& atoms, term a, term b) {
   if (a == b) return 0;
-  if (is_small(a) && is_small(b)) return static_cast<sword>(a.raw) < static_cast<sword>(b.raw) ? -1 : 1;
+  if (is_small(a) && is_small(b))
+    return static_cast<sword>(a.raw) < static_cast<sword>(b.raw) ? -1 : 1;
   if (is_atom(a) && is_atom(b)) return compare_atom_names(atoms, a, b);
   return comparer(&atoms, false).run(a, b, false);
 }
 
 int compare_terms_exact(const atom_table& atoms, term a, term b) {
   if (a == b) return 0;
-  if (is_small(a) && is_small(b)) return static_cast<sword>(a.raw) < static_cast<sword>(b.raw) ? -1 : 1;
+  if (is_small(a) && is_small(b))
+    return static_cast<sword>(a.raw) < static_cast<sword>(b.raw) ? -1 : 1;
   if (is_atom(a) && is_atom(b)) return compare_atom_names(atoms, a, b);
   return comparer(&atoms, false).run(a, b, true);
 }

@@ -54,7 +54,8 @@ term shift_left_by(arith_context& c, term a, std::uint64_t s) {
   if (is_small(a)) {
     sword v = small_value(a);
     if (v == 0) return a;
-    if (s < 64) return bignum::from_int128(c, static_cast<__int128>(v) * (static_cast<__int128>(1) << s));
+    if (s < 64)
+      return bignum::from_int128(c, static_cast<__int128>(v) * (static_cast<__int128>(1) << s));
   }
   return bignum::shift_left(c, a, s);
 }
@@ -100,15 +101,19 @@ int digit_value(char ch) {
   return 99;
 }
 
-bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+bool is_digit(char ch) {
+  return ch >= '0' && ch <= '9';
+}
 
 }  // namespace
 
-// ---- construction --------------------------------------------------------------------------------
+// ---- construction
+// --------------------------------------------------------------------------------
 
 term make_integer(const term_allocator& a, std::int64_t v) {
   if (fits_small(v)) return make_small(v);
-  std::uint64_t m = v < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  std::uint64_t m =
+      v < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
   return bignum::from_magnitude(a, &m, 1, v < 0);
 }
 
@@ -117,8 +122,8 @@ term make_unsigned(const term_allocator& a, std::uint64_t v) {
   return bignum::from_magnitude(a, &v, 1, false);
 }
 
-term make_integer_from_limbs(const term_allocator& a, const std::uint64_t* limbs,
-                             std::size_t count, bool negative) {
+term make_integer_from_limbs(const term_allocator& a, const std::uint64_t* limbs, std::size_t count,
+                             bool negative) {
   while (count > 0 && limbs[count - 1] == 0) --count;
   if (count > max_bignum_limbs) return non_value;
   return bignum::from_magnitude(a, limbs, count, negative);
@@ -130,7 +135,8 @@ term make_float(const term_allocator& a, double d) {
   return write_flonum(p, d);
 }
 
-// ---- access ----------------------------------------------------------------------------------------
+// ---- access
+// ----------------------------------------------------------------------------------------
 
 std::optional<std::int64_t> integer_to_int64(term t) {
   if (is_small(t)) return small_value(t);
@@ -159,13 +165,15 @@ double number_to_double(term t) {
   return bignum::to_double(t);
 }
 
-// ---- arithmetic ------------------------------------------------------------------------------------
+// ---- arithmetic
+// ------------------------------------------------------------------------------------
 
 term arith_add(arith_context& c, term a, term b) {
   if (is_small(a) && is_small(b)) [[likely]] {
     // (x << 4) + (y << 4 | tag) overflows exactly when x + y does not fit a small.
     sword r;
-    if (!__builtin_add_overflow(static_cast<sword>(a.raw - immed1_small), static_cast<sword>(b.raw), &r))
+    if (!__builtin_add_overflow(static_cast<sword>(a.raw - immed1_small), static_cast<sword>(b.raw),
+                                &r))
       return term{static_cast<word>(r)};
     return bignum::from_int64(c, small_value(a) + small_value(b));
   }
@@ -175,7 +183,8 @@ term arith_add(arith_context& c, term a, term b) {
 term arith_sub(arith_context& c, term a, term b) {
   if (is_small(a) && is_small(b)) [[likely]] {
     sword r;
-    if (!__builtin_sub_overflow(static_cast<sword>(a.raw), static_cast<sword>(b.raw - immed1_small), &r))
+    if (!__builtin_sub_overflow(static_cast<sword>(a.raw), static_cast<sword>(b.raw - immed1_small),
+                                &r))
       return term{static_cast<word>(r)};
     return bignum::from_int64(c, small_value(a) - small_value(b));
   }
@@ -223,31 +232,40 @@ term arith_rem(arith_context& c, term a, term b) {
 }
 
 term arith_band(arith_context& c, term a, term b) {
-  if (is_small(a) && is_small(b)) [[likely]] return term{a.raw & b.raw};
+  if (is_small(a) && is_small(b)) [[likely]]
+    return term{a.raw & b.raw};
   return integer_bitwise(c, a, b, bignum::bit_op::band);
 }
 
 term arith_bor(arith_context& c, term a, term b) {
-  if (is_small(a) && is_small(b)) [[likely]] return term{a.raw | b.raw};
+  if (is_small(a) && is_small(b)) [[likely]]
+    return term{a.raw | b.raw};
   return integer_bitwise(c, a, b, bignum::bit_op::bor);
 }
 
 term arith_bxor(arith_context& c, term a, term b) {
-  if (is_small(a) && is_small(b)) [[likely]] return term{(a.raw ^ b.raw) | immed1_small};
+  if (is_small(a) && is_small(b)) [[likely]]
+    return term{(a.raw ^ b.raw) | immed1_small};
   return integer_bitwise(c, a, b, bignum::bit_op::bxor);
 }
 
-term arith_bsl(arith_context& c, term a, term b) { return shift(c, a, b, false); }
-term arith_bsr(arith_context& c, term a, term b) { return shift(c, a, b, true); }
+term arith_bsl(arith_context& c, term a, term b) {
+  return shift(c, a, b, false);
+}
+term arith_bsr(arith_context& c, term a, term b) {
+  return shift(c, a, b, true);
+}
 
 term arith_bnot(arith_context& c, term a) {
-  if (is_small(a)) [[likely]] return term{~a.raw | immed1_small};
+  if (is_small(a)) [[likely]]
+    return term{~a.raw | immed1_small};
   if (!is_bignum(a)) return fail(c, atoms::badarith);
   return bignum::add(c, make_small(-1), a, true);  // bnot X = -1 - X
 }
 
 term arith_neg(arith_context& c, term a) {
-  if (is_small(a)) [[likely]] return bignum::from_int64(c, -small_value(a));
+  if (is_small(a)) [[likely]]
+    return bignum::from_int64(c, -small_value(a));
   if (is_flonum(a)) return float_term(c, -flonum_value(a), atoms::badarith);
   if (!is_bignum(a)) return fail(c, atoms::badarith);
   return negated_bignum(c, a, !bignum_negative(a));
@@ -312,9 +330,12 @@ bool integers_equal(term a, term b) {
                      bignum_limbs(a) * sizeof(std::uint64_t)) == 0;
 }
 
-// ---- text -----------------------------------------------------------------------------------------
+// ---- text
+// -----------------------------------------------------------------------------------------
 
-std::string integer_to_string(term t, int base) { return bignum::to_string(t, base); }
+std::string integer_to_string(term t, int base) {
+  return bignum::to_string(t, base);
+}
 
 std::optional<term> parse_integer(const term_allocator& a, std::string_view text, int base) {
   std::size_t i = 0;

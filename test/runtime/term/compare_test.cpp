@@ -69,13 +69,16 @@ struct compare_fixture : term_fixture {
   }
 };
 
-int sign(int v) { return (v > 0) - (v < 0); }
+int sign(int v) {
+  return (v > 0) - (v < 0);
+}
 
 }  // namespace
 
 BOOST_FIXTURE_TEST_SUITE(compare, compare_fixture)
 
-// ---- against erl's table -------------------------------------------------------------------------
+// ---- against erl's table
+// -------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(term_order_and_equalities_match_erl_for_every_pair) {
   std::vector<term> terms;
@@ -114,14 +117,15 @@ BOOST_AUTO_TEST_CASE(map_keys_put_every_integer_before_every_float) {
   BOOST_CHECK_EQUAL(key_order(parse("0.0"), parse("-0.0")), 0);  // one key in OTP 25
 }
 
-// ---- types without literals --------------------------------------------------------------------------
+// ---- types without literals
+// --------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(types_order_number_atom_ref_fun_port_pid_tuple_map_nil_list_bitstring) {
   fun_entry fe{};
   fe.module_name = atom("m");
-  std::vector<term> ordered = {parse("1.0e300"), atom("zzz"), ref(1), local_fun(fe, {}),
-                               port(1), make_pid(1), parse("{}"), parse("#{}"), nil,
-                               parse("[0]"), parse("<<>>")};
+  std::vector<term> ordered = {
+      parse("1.0e300"), atom("zzz"),  ref(1), local_fun(fe, {}), port(1),      make_pid(1),
+      parse("{}"),      parse("#{}"), nil,    parse("[0]"),      parse("<<>>")};
   for (std::size_t i = 0; i < ordered.size(); ++i)
     for (std::size_t j = 0; j < ordered.size(); ++j) {
       BOOST_CHECK_EQUAL(order(ordered[i], ordered[j]), i < j ? -1 : i > j ? 1 : 0);
@@ -180,7 +184,7 @@ BOOST_AUTO_TEST_CASE(local_funs_order_before_export_funs_and_by_module_index_and
 BOOST_AUTO_TEST_CASE(atoms_order_by_utf8_name) {
   BOOST_CHECK_EQUAL(order(atom("a"), atom("aa")), -1);
   BOOST_CHECK_EQUAL(order(atom("B"), atom("a")), -1);
-  BOOST_CHECK_EQUAL(order(atom("\xc3\xa9"), atom("z")), 1);                 // 'é' > z
+  BOOST_CHECK_EQUAL(order(atom("\xc3\xa9"), atom("z")), 1);                     // 'é' > z
   BOOST_CHECK_EQUAL(order(atom("\xf0\x90\x80\x80"), atom("\xef\xbf\xbd")), 1);  // U+10000 > U+FFFD
   // Atoms interned in the opposite order of their names still order by name.
   term late = atom("aaa_interned_last");
@@ -188,7 +192,8 @@ BOOST_AUTO_TEST_CASE(atoms_order_by_utf8_name) {
   BOOST_CHECK_EQUAL(order(parse("{aaa_interned_last}"), parse("{zzz}")), -1);
 }
 
-// ---- bitstrings -----------------------------------------------------------------------------------
+// ---- bitstrings
+// -----------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(bitstrings_compare_bit_by_bit_then_by_length) {
   // erl: <<1:1>> < <<0:2>> is false, <<0:1>> < <<0:2>> true, <<1:1>> < <<1>> false,
@@ -219,17 +224,24 @@ BOOST_AUTO_TEST_CASE(unaligned_sub_binaries_compare_by_their_bits) {
   std::string long_text(100, 'x');
   term refc = make_binary(heap.alloc(), long_text);
   BOOST_REQUIRE(header_subtag(boxed_header(refc)) == subtag::refc_bin);
-  term copy = make_binary(term_allocator{heap.alloc().context, heap.alloc().alloc_fn, nullptr}, long_text);
+  term copy =
+      make_binary(term_allocator{heap.alloc().context, heap.alloc().alloc_fn, nullptr}, long_text);
   BOOST_CHECK(equal_exact(refc, copy));
   BOOST_CHECK_EQUAL(order(make_sub_binary(heap.alloc(), refc, 8, 792), refc), -1);
 }
 
-// ---- maps -----------------------------------------------------------------------------------------
+// ---- maps
+// -----------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(maps_order_by_size_then_keys_then_values) {
   // erl: lists:sort([#{b=>1,a=>2},#{a=>1},#{a=>1,b=>1},#{a=>2,b=>0},#{1=>x},#{1.0=>x},#{}])
-  const char* sorted[] = {"#{}", "#{1 => x}", "#{1.0 => x}", "#{a => 1}", "#{a => 1,b => 1}",
-                          "#{a => 2,b => 0}", "#{a => 2,b => 1}"};
+  const char* sorted[] = {"#{}",
+                          "#{1 => x}",
+                          "#{1.0 => x}",
+                          "#{a => 1}",
+                          "#{a => 1,b => 1}",
+                          "#{a => 2,b => 0}",
+                          "#{a => 2,b => 1}"};
   for (std::size_t i = 0; i < std::size(sorted); ++i)
     for (std::size_t j = 0; j < std::size(sorted); ++j)
       BOOST_CHECK_EQUAL(order(sorted[i], sorted[j]), i < j ? -1 : i > j ? 1 : 0);
@@ -258,7 +270,8 @@ BOOST_AUTO_TEST_CASE(hash_maps_order_by_sorted_keys_then_values_in_key_order) {
   BOOST_CHECK_EQUAL(order(e, f), 0);
   BOOST_CHECK_EQUAL(key_order(e, f), -1);  // erl: hd(maps:keys(#{F => 1, E => 2})) =:= E
   BOOST_CHECK_EQUAL(order(map_1_to_33({{atom("a"), make_small(1)}}),
-                          map_1_to_33({{parse("1.0"), make_small(1)}})), 1);
+                          map_1_to_33({{parse("1.0"), make_small(1)}})),
+                    1);
   term g = map_1_to_33({{parse("100.0"), make_small(1)}});
   BOOST_CHECK_EQUAL(order(e, g), -1);
   BOOST_CHECK(!equal_arith(e, g));
@@ -291,7 +304,8 @@ BOOST_AUTO_TEST_CASE(hash_maps_built_in_different_orders_are_equal) {
   BOOST_CHECK_EQUAL(order(forward, bigger), -1);
 }
 
-// ---- depth ------------------------------------------------------------------------------------------
+// ---- depth
+// ------------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(long_lists_compare_without_recursion) {
   const std::size_t n = 2'000'000;

@@ -88,8 +88,8 @@ BOOST_FIXTURE_TEST_SUITE(number, number_fixture)
 BOOST_AUTO_TEST_CASE(binary_operators_match_erl_on_boundary_operands) {
   for (const binary_case& k : binary_cases) {
     term r = eval(k.op, k.a, k.b);
-    BOOST_CHECK_MESSAGE(outcome(r) == k.result,
-                        k.a << " " << k.op << " " << k.b << ": " << outcome(r) << " != " << k.result);
+    BOOST_CHECK_MESSAGE(outcome(r) == k.result, k.a << " " << k.op << " " << k.b << ": "
+                                                    << outcome(r) << " != " << k.result);
     if (is_value(r)) BOOST_CHECK_MESSAGE(is_normalised(r), k.a << " " << k.op << " " << k.b);
   }
 }
@@ -113,7 +113,8 @@ BOOST_AUTO_TEST_CASE(numeric_order_matches_erl_across_integers_and_floats) {
   }
 }
 
-// ---- the small-integer boundary --------------------------------------------------------------------
+// ---- the small-integer boundary
+// --------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(small_addition_overflowing_becomes_bignum) {
   term r = arith_add(c, make_small(max_small), make_small(1));
@@ -174,11 +175,19 @@ BOOST_AUTO_TEST_CASE(division_truncates_and_remainder_takes_the_dividends_sign) 
 }
 
 BOOST_AUTO_TEST_CASE(division_by_zero_and_non_integers_raise_badarith) {
-  for (auto [op, a, b] : {std::tuple{"div", "5", "0"}, {"rem", "5", "0"}, {"/", "1", "0"},
-                          {"/", "1.0", "0.0"}, {"/", "1", "-0.0"}, {"/", "0.0", "0.0"},
-                          {"div", "5", "2.0"}, {"rem", "5.0", "2"},
-                          {"div", "18446744073709551616", "0"}, {"band", "1.0", "1"},
-                          {"bsl", "1", "1.0"}, {"+", "a", "1"}, {"-", "1", "[]"}}) {
+  for (auto [op, a, b] : {std::tuple{"div", "5", "0"},
+                          {"rem", "5", "0"},
+                          {"/", "1", "0"},
+                          {"/", "1.0", "0.0"},
+                          {"/", "1", "-0.0"},
+                          {"/", "0.0", "0.0"},
+                          {"div", "5", "2.0"},
+                          {"rem", "5.0", "2"},
+                          {"div", "18446744073709551616", "0"},
+                          {"band", "1.0", "1"},
+                          {"bsl", "1", "1.0"},
+                          {"+", "a", "1"},
+                          {"-", "1", "[]"}}) {
     BOOST_CHECK_MESSAGE(show(op, a, b) == "badarith", a << " " << op << " " << b);
   }
   BOOST_CHECK(!is_value(arith_plus(c, atoms::ok)));
@@ -188,7 +197,8 @@ BOOST_AUTO_TEST_CASE(division_by_zero_and_non_integers_raise_badarith) {
   BOOST_CHECK(c.error == atoms::badarg);
 }
 
-// ---- floats ---------------------------------------------------------------------------------------
+// ---- floats
+// ---------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(float_results_that_overflow_raise_badarith) {
   BOOST_CHECK_EQUAL(show("*", "1.0e308", "10.0"), "badarith");
@@ -207,7 +217,8 @@ BOOST_AUTO_TEST_CASE(float_of_a_bignum_rounds_limb_by_limb_as_otp_does) {
   // rounded 2.767011611056433e19: OTP converts one limb at a time.
   term x = parse("27670116110564329473");
   BOOST_CHECK_EQUAL(outcome(number_float(c, x)), "2.7670116110564327e19");
-  BOOST_CHECK_EQUAL(outcome(number_float(c, parse("18446744073709553665"))), "1.8446744073709556e19");
+  BOOST_CHECK_EQUAL(outcome(number_float(c, parse("18446744073709553665"))),
+                    "1.8446744073709556e19");
   // ... and the comparison stays exact all the same.
   BOOST_CHECK_EQUAL(compare_numbers(x, number_float(c, x)), 1);
 }
@@ -239,7 +250,8 @@ BOOST_AUTO_TEST_CASE(comparison_of_a_bignum_and_a_float_is_exact) {
   BOOST_CHECK_EQUAL(compare_numbers(make_small(max_small), parse("576460752303423488.0")), -1);
   BOOST_CHECK_EQUAL(compare_numbers(parse("0.5"), make_small(0)), 1);
   BOOST_CHECK_EQUAL(compare_numbers(parse("-0.0"), make_small(0)), 0);
-  BOOST_CHECK_EQUAL(compare_numbers(arith_bsl(c, make_small(1), make_small(1100)), parse("1.0e308")), 1);
+  BOOST_CHECK_EQUAL(
+      compare_numbers(arith_bsl(c, make_small(1), make_small(1100)), parse("1.0e308")), 1);
 }
 
 BOOST_AUTO_TEST_CASE(rounding_goes_half_away_from_zero) {
@@ -250,13 +262,15 @@ BOOST_AUTO_TEST_CASE(rounding_goes_half_away_from_zero) {
   BOOST_CHECK_EQUAL(outcome(number_floor(c, parse("-0.5"))), "-1");
   BOOST_CHECK_EQUAL(outcome(number_ceil(c, parse("-0.5"))), "0");
   BOOST_CHECK_EQUAL(outcome(number_abs(c, parse("-0.0"))), "-0.0");  // as OTP 25
-  BOOST_CHECK_EQUAL(outcome(number_trunc(c, parse("-9223372036854775808.0"))), "-9223372036854775808");
+  BOOST_CHECK_EQUAL(outcome(number_trunc(c, parse("-9223372036854775808.0"))),
+                    "-9223372036854775808");
   BOOST_CHECK_EQUAL(outcome(number_trunc(c, parse("1.7976931348623157e308"))),
                     integer_to_string(arith_sub(c, arith_bsl(c, make_small(1), make_small(1024)),
                                                 arith_bsl(c, make_small(1), make_small(971)))));
 }
 
-// ---- bitwise operations and shifts -----------------------------------------------------------------
+// ---- bitwise operations and shifts
+// -----------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(bitwise_operations_on_negative_bignums_use_twos_complement) {
   // erl results
@@ -265,7 +279,8 @@ BOOST_AUTO_TEST_CASE(bitwise_operations_on_negative_bignums_use_twos_complement)
   BOOST_CHECK_EQUAL(show("bor", "-18446744073709551616", "18446744073709551615"), "-1");
   BOOST_CHECK_EQUAL(show("bxor", "-340282366920938463463374607431768211456", "-1"),
                     "340282366920938463463374607431768211455");
-  BOOST_CHECK_EQUAL(show("band", "-340282366920938463463374607431768211456", "340282366920938463463374607431768211457"),
+  BOOST_CHECK_EQUAL(show("band", "-340282366920938463463374607431768211456",
+                         "340282366920938463463374607431768211457"),
                     "340282366920938463463374607431768211456");
   BOOST_CHECK_EQUAL(show("band", "-7", "12"), "8");
   BOOST_CHECK_EQUAL(show("bor", "-7", "12"), "-3");
@@ -312,14 +327,18 @@ BOOST_AUTO_TEST_CASE(bitwise_identities_hold_on_random_bignums) {
     std::string sa = integer_to_string(a), sb = integer_to_string(b);
     // (a band b) + (a bor b) == a + b and a bxor b == (a bor b) - (a band b)
     term band = arith_band(c, a, b), bor = arith_bor(c, a, b);
-    BOOST_CHECK_MESSAGE(compare_numbers(arith_add(c, band, bor), arith_add(c, a, b)) == 0, sa << " " << sb);
-    BOOST_CHECK_MESSAGE(compare_numbers(arith_bxor(c, a, b), arith_sub(c, bor, band)) == 0, sa << " " << sb);
+    BOOST_CHECK_MESSAGE(compare_numbers(arith_add(c, band, bor), arith_add(c, a, b)) == 0,
+                        sa << " " << sb);
+    BOOST_CHECK_MESSAGE(compare_numbers(arith_bxor(c, a, b), arith_sub(c, bor, band)) == 0,
+                        sa << " " << sb);
     // bnot a == -a - 1
-    BOOST_CHECK(compare_numbers(arith_bnot(c, a), arith_sub(c, arith_neg(c, a), make_small(1))) == 0);
+    BOOST_CHECK(compare_numbers(arith_bnot(c, a), arith_sub(c, arith_neg(c, a), make_small(1))) ==
+                0);
     // (a div b) * b + (a rem b) == a, |a rem b| < |b|, rem has a's sign
     if (b != make_small(0)) {
       term q = arith_div(c, a, b), r = arith_rem(c, a, b);
-      BOOST_CHECK_MESSAGE(compare_numbers(arith_add(c, arith_mul(c, q, b), r), a) == 0, sa << " " << sb);
+      BOOST_CHECK_MESSAGE(compare_numbers(arith_add(c, arith_mul(c, q, b), r), a) == 0,
+                          sa << " " << sb);
       BOOST_CHECK(compare_numbers(number_abs(c, r), number_abs(c, b)) < 0);
       BOOST_CHECK(r == make_small(0) || (compare_numbers(r, make_small(0)) < 0) ==
                                             (compare_numbers(a, make_small(0)) < 0));
@@ -331,8 +350,10 @@ BOOST_AUTO_TEST_CASE(bitwise_identities_hold_on_random_bignums) {
     term floor_div = arith_div(c, a, p);
     if (compare_numbers(a, make_small(0)) < 0 && arith_rem(c, a, p) != make_small(0))
       floor_div = arith_sub(c, floor_div, make_small(1));
-    BOOST_CHECK_MESSAGE(compare_numbers(arith_bsr(c, a, k), floor_div) == 0, sa << " bsr " << small_value(k));
-    for (term t : {band, bor, arith_bxor(c, a, b), arith_bsr(c, a, k)}) BOOST_CHECK(is_normalised(t));
+    BOOST_CHECK_MESSAGE(compare_numbers(arith_bsr(c, a, k), floor_div) == 0,
+                        sa << " bsr " << small_value(k));
+    for (term t : {band, bor, arith_bxor(c, a, b), arith_bsr(c, a, k)})
+      BOOST_CHECK(is_normalised(t));
   }
 }
 
@@ -364,15 +385,18 @@ BOOST_AUTO_TEST_CASE(integers_beyond_2_pow_19_limbs_raise_system_limit) {
   BOOST_CHECK(!is_value(make_integer_from_limbs(heap.alloc(), limbs.data(), limbs.size(), false)));
 }
 
-// ---- construction and access ----------------------------------------------------------------------
+// ---- construction and access
+// ----------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(constructors_normalise_to_smalls_when_the_value_fits) {
   BOOST_CHECK(make_integer(heap.alloc(), max_small) == make_small(max_small));
   BOOST_CHECK(is_bignum(make_integer(heap.alloc(), max_small + 1)));
   BOOST_CHECK(make_integer(heap.alloc(), min_small) == make_small(min_small));
   BOOST_CHECK(is_bignum(make_integer(heap.alloc(), min_small - 1)));
-  BOOST_CHECK_EQUAL(integer_to_string(make_integer(heap.alloc(), INT64_MIN)), "-9223372036854775808");
-  BOOST_CHECK_EQUAL(integer_to_string(make_unsigned(heap.alloc(), UINT64_MAX)), "18446744073709551615");
+  BOOST_CHECK_EQUAL(integer_to_string(make_integer(heap.alloc(), INT64_MIN)),
+                    "-9223372036854775808");
+  BOOST_CHECK_EQUAL(integer_to_string(make_unsigned(heap.alloc(), UINT64_MAX)),
+                    "18446744073709551615");
   std::uint64_t limbs[] = {5, 0, 0};
   BOOST_CHECK(make_integer_from_limbs(heap.alloc(), limbs, 3, true) == make_small(-5));
   std::uint64_t zero[] = {0, 0};
@@ -396,7 +420,8 @@ BOOST_AUTO_TEST_CASE(int64_and_uint64_access_stops_at_their_ranges) {
   BOOST_CHECK(!integer_to_int64(atoms::ok));
 }
 
-// ---- text -------------------------------------------------------------------------------------------
+// ---- text
+// -------------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(integer_to_string_matches_integer_to_list_in_every_base) {
   struct text_case {
@@ -417,7 +442,8 @@ BOOST_AUTO_TEST_CASE(integer_to_string_matches_integer_to_list_in_every_base) {
       {"515377520732011331036461129765621272702107522001", 7,
        "230231613340145623403214021055230445262243332056242021334"},
       {"-515377520732011331036461129765621272702107522001", 36, "-AJMFWC7PEP3ZSS2FWKM9ZM45PD86W29"},
-      {"10000000000000000000000000000000000000000", 10, "10000000000000000000000000000000000000000"},
+      {"10000000000000000000000000000000000000000", 10,
+       "10000000000000000000000000000000000000000"},
       {"-170141183460469231731687303715884105728", 32, "-40000000000000000000000000"},
       {"1295", 36, "ZZ"},
       {"-35", 36, "-Z"},
@@ -438,14 +464,30 @@ BOOST_AUTO_TEST_CASE(parse_integer_accepts_what_list_to_integer_accepts) {
   };
   // erl: list_to_integer(Text, Base)
   const parse_case cases[] = {
-      {"1", 10, "1"},          {"+1", 10, "1"},        {"-1", 10, "-1"},
-      {"+", 10, nullptr},      {"-", 10, nullptr},     {"", 10, nullptr},
-      {"1_000", 10, nullptr},  {" 1", 10, nullptr},    {"1 ", 10, nullptr},
-      {"0x10", 10, nullptr},   {"0x10", 36, "42804"},  {"ff", 16, "255"},
-      {"FF", 16, "255"},       {"-ff", 16, "-255"},    {"ff", 10, nullptr},
-      {"z", 36, "35"},         {"Z", 36, "35"},        {"z", 16, nullptr},
-      {"007", 10, "7"},        {"-0", 10, "0"},        {"+-1", 10, nullptr},
-      {"1.0", 10, nullptr},    {"2", 2, nullptr},      {"-101", 2, "-5"},
+      {"1", 10, "1"},
+      {"+1", 10, "1"},
+      {"-1", 10, "-1"},
+      {"+", 10, nullptr},
+      {"-", 10, nullptr},
+      {"", 10, nullptr},
+      {"1_000", 10, nullptr},
+      {" 1", 10, nullptr},
+      {"1 ", 10, nullptr},
+      {"0x10", 10, nullptr},
+      {"0x10", 36, "42804"},
+      {"ff", 16, "255"},
+      {"FF", 16, "255"},
+      {"-ff", 16, "-255"},
+      {"ff", 10, nullptr},
+      {"z", 36, "35"},
+      {"Z", 36, "35"},
+      {"z", 16, nullptr},
+      {"007", 10, "7"},
+      {"-0", 10, "0"},
+      {"+-1", 10, nullptr},
+      {"1.0", 10, nullptr},
+      {"2", 2, nullptr},
+      {"-101", 2, "-5"},
       {"123456789012345678901234567890", 10, "123456789012345678901234567890"},
       {"123456789012345678901234567890", 16, "94522879687365475552814062743484560"},
       {"123456789012345678901234567890", 36, "1436287679432363134028105837355561937436483460"},
@@ -535,7 +577,8 @@ BOOST_AUTO_TEST_CASE(parse_float_accepts_what_list_to_float_accepts) {
       continue;
     }
     BOOST_REQUIRE_MESSAGE(d, "'" << k.text << "' rejected");
-    BOOST_CHECK_MESSAGE(format_float_short(*d) == k.value, k.text << ": " << format_float_short(*d));
+    BOOST_CHECK_MESSAGE(format_float_short(*d) == k.value,
+                        k.text << ": " << format_float_short(*d));
   }
 }
 
