@@ -107,8 +107,7 @@ bool is_digit(char ch) {
 
 }  // namespace
 
-// ---- construction
-// --------------------------------------------------------------------------------
+// ---- construction -------------------------------------------------------------------------------
 
 term make_integer(const term_allocator& a, std::int64_t v) {
   if (fits_small(v)) return make_small(v);
@@ -135,8 +134,7 @@ term make_float(const term_allocator& a, double d) {
   return write_flonum(p, d);
 }
 
-// ---- access
-// ----------------------------------------------------------------------------------------
+// ---- access -------------------------------------------------------------------------------------
 
 std::optional<std::int64_t> integer_to_int64(term t) {
   if (is_small(t)) return small_value(t);
@@ -165,8 +163,7 @@ double number_to_double(term t) {
   return bignum::to_double(t);
 }
 
-// ---- arithmetic
-// ------------------------------------------------------------------------------------
+// ---- arithmetic ---------------------------------------------------------------------------------
 
 term arith_add(arith_context& c, term a, term b) {
   if (is_small(a) && is_small(b)) [[likely]] {
@@ -330,8 +327,7 @@ bool integers_equal(term a, term b) {
                      bignum_limbs(a) * sizeof(std::uint64_t)) == 0;
 }
 
-// ---- text
-// -----------------------------------------------------------------------------------------
+// ---- text ---------------------------------------------------------------------------------------
 
 std::string integer_to_string(term t, int base) {
   return bignum::to_string(t, base);

@@ -33,8 +33,7 @@ term make_integer_from_limbs(const term_allocator& a, const std::uint64_t* limbs
 /// A float term. Precondition: `d` is finite.
 term make_float(const term_allocator& a, double d);
 
-// ---- access
-// --------------------------------------------------------------------------------------
+// ---- access -------------------------------------------------------------------------------------
 /// The value of an integer term if it fits in int64.
 std::optional<std::int64_t> integer_to_int64(term t);
 std::optional<std::uint64_t> integer_to_uint64(term t);
@@ -53,8 +52,7 @@ inline bool bignum_negative(term t) {
   return header_subtag(boxed_header(t)) == subtag::neg_bignum;
 }
 
-// ---- arithmetic
-// ------------------------------------------------------------------------------------
+// ---- arithmetic ---------------------------------------------------------------------------------
 /// Memory for results, and the reason of the last failure.
 struct arith_context {
   term_allocator alloc;
@@ -102,8 +100,7 @@ int compare_numbers(term a, term b);
 /// Exact equality of two integers (small or big).
 bool integers_equal(term a, term b);
 
-// ---- text
-// -----------------------------------------------------------------------------------------
+// ---- text ---------------------------------------------------------------------------------------
 /// Digits of an integer in `base` (2..36), upper-case letters, with '-' when negative
 /// (erlang:integer_to_list/2). Precondition: is_integer(t).
 std::string integer_to_string(term t, int base = 10);

@@ -77,8 +77,7 @@ int sign(int v) {
 
 BOOST_FIXTURE_TEST_SUITE(compare, compare_fixture)
 
-// ---- against erl's table
-// -------------------------------------------------------------------------
+// ---- against erl's table ------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(term_order_and_equalities_match_erl_for_every_pair) {
   std::vector<term> terms;
@@ -117,8 +116,7 @@ BOOST_AUTO_TEST_CASE(map_keys_put_every_integer_before_every_float) {
   BOOST_CHECK_EQUAL(key_order(parse("0.0"), parse("-0.0")), 0);  // one key in OTP 25
 }
 
-// ---- types without literals
-// --------------------------------------------------------------------------
+// ---- types without literals ---------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(types_order_number_atom_ref_fun_port_pid_tuple_map_nil_list_bitstring) {
   fun_entry fe{};
@@ -192,8 +190,7 @@ BOOST_AUTO_TEST_CASE(atoms_order_by_utf8_name) {
   BOOST_CHECK_EQUAL(order(parse("{aaa_interned_last}"), parse("{zzz}")), -1);
 }
 
-// ---- bitstrings
-// -----------------------------------------------------------------------------------
+// ---- bitstrings ---------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(bitstrings_compare_bit_by_bit_then_by_length) {
   // erl: <<1:1>> < <<0:2>> is false, <<0:1>> < <<0:2>> true, <<1:1>> < <<1>> false,
@@ -230,8 +227,7 @@ BOOST_AUTO_TEST_CASE(unaligned_sub_binaries_compare_by_their_bits) {
   BOOST_CHECK_EQUAL(order(make_sub_binary(heap.alloc(), refc, 8, 792), refc), -1);
 }
 
-// ---- maps
-// -----------------------------------------------------------------------------------------
+// ---- maps ---------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(maps_order_by_size_then_keys_then_values) {
   // erl: lists:sort([#{b=>1,a=>2},#{a=>1},#{a=>1,b=>1},#{a=>2,b=>0},#{1=>x},#{1.0=>x},#{}])
@@ -304,8 +300,7 @@ BOOST_AUTO_TEST_CASE(hash_maps_built_in_different_orders_are_equal) {
   BOOST_CHECK_EQUAL(order(forward, bigger), -1);
 }
 
-// ---- depth
-// ------------------------------------------------------------------------------------------
+// ---- depth --------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(long_lists_compare_without_recursion) {
   const std::size_t n = 2'000'000;

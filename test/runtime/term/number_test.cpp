@@ -113,8 +113,7 @@ BOOST_AUTO_TEST_CASE(numeric_order_matches_erl_across_integers_and_floats) {
   }
 }
 
-// ---- the small-integer boundary
-// --------------------------------------------------------------------
+// ---- the small-integer boundary -----------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(small_addition_overflowing_becomes_bignum) {
   term r = arith_add(c, make_small(max_small), make_small(1));
@@ -197,8 +196,7 @@ BOOST_AUTO_TEST_CASE(division_by_zero_and_non_integers_raise_badarith) {
   BOOST_CHECK(c.error == atoms::badarg);
 }
 
-// ---- floats
-// ---------------------------------------------------------------------------------------
+// ---- floats -------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(float_results_that_overflow_raise_badarith) {
   BOOST_CHECK_EQUAL(show("*", "1.0e308", "10.0"), "badarith");
@@ -269,8 +267,7 @@ BOOST_AUTO_TEST_CASE(rounding_goes_half_away_from_zero) {
                                                 arith_bsl(c, make_small(1), make_small(971)))));
 }
 
-// ---- bitwise operations and shifts
-// -----------------------------------------------------------------
+// ---- bitwise operations and shifts --------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(bitwise_operations_on_negative_bignums_use_twos_complement) {
   // erl results
@@ -385,8 +382,7 @@ BOOST_AUTO_TEST_CASE(integers_beyond_2_pow_19_limbs_raise_system_limit) {
   BOOST_CHECK(!is_value(make_integer_from_limbs(heap.alloc(), limbs.data(), limbs.size(), false)));
 }
 
-// ---- construction and access
-// ----------------------------------------------------------------------
+// ---- construction and access --------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(constructors_normalise_to_smalls_when_the_value_fits) {
   BOOST_CHECK(make_integer(heap.alloc(), max_small) == make_small(max_small));
@@ -420,8 +416,7 @@ BOOST_AUTO_TEST_CASE(int64_and_uint64_access_stops_at_their_ranges) {
   BOOST_CHECK(!integer_to_int64(atoms::ok));
 }
 
-// ---- text
-// -------------------------------------------------------------------------------------------
+// ---- text ---------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(integer_to_string_matches_integer_to_list_in_every_base) {
   struct text_case {
