@@ -256,31 +256,60 @@ class comparer {
       va = flatmap_values(a);
       vb = flatmap_values(b);
     } else {
-      sorted_entries(a, &ka, &va);
-      sorted_entries(b, &kb, &vb);
+      std::vector<term>& ea = entries(a);
+      std::vector<term>& eb = entries(b);
+      // A set of keys has one trie, so equal hash maps list their keys alike: an equality
+      // test needs no sorting unless the key lists differ (or a collision bucket, whose
+      // order is not canonical, does).
+      if (!equality_only_ || !same_keys(ea, eb, n)) {
+        sort_by_key(ea, n);
+        sort_by_key(eb, n);
+      }
+      ka = ea.data();
+      kb = eb.data();
+      va = ea.data() + n;
+      vb = eb.data() + n;
     }
     stack_.push(va, vb, n, exact);  // popped last
     stack_.push(ka, kb, n, true);
     return 0;
   }
 
-  /// The keys of `m` in map-key order and the values in the same order, kept alive until
-  /// this comparison ends. Hash tries are rare in comparisons: this favours simplicity.
-  void sorted_entries(term m, const term** keys, const term** values) {
-    std::vector<std::pair<term, term>> entries;
-    entries.reserve(map_size(m));
-    map_for_each(m, [&](term k, term v) { entries.emplace_back(k, v); });
-    // Sorted even when flat: without an atom table the order must be the index order.
-    const atom_table* atoms = atoms_;
-    std::sort(entries.begin(), entries.end(), [atoms](const auto& x, const auto& y) {
-      return comparer(atoms, false).run(x.first, y.first, true) < 0;
+  /// The keys of `m` in iteration order followed by its values in the same order, kept
+  /// alive until this comparison ends.
+  std::vector<term>& entries(term m) {
+    std::size_t n = map_size(m);
+    std::vector<term>& store = storage_.emplace_front(2 * n);
+    std::size_t i = 0;
+    map_for_each(m, [&](term k, term v) {
+      store[i] = k;
+      store[n + i] = v;
+      ++i;
     });
-    std::vector<term>& store = storage_.emplace_front();
-    store.reserve(2 * entries.size());
-    for (auto& e : entries) store.push_back(e.first);
-    for (auto& e : entries) store.push_back(e.second);
-    *keys = store.data();
-    *values = store.data() + entries.size();
+    return store;
+  }
+
+  static bool same_keys(const std::vector<term>& ea, const std::vector<term>& eb, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (!equal_exact(ea[i], eb[i])) return false;
+    return true;
+  }
+
+  /// Puts the entries (n keys, then n values) in map-key order. Without an atom table,
+  /// atoms order by index: the same total order on both maps is all equality needs.
+  void sort_by_key(std::vector<term>& e, std::size_t n) const {
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    const atom_table* atoms = atoms_;
+    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+      return comparer(atoms, false).run(e[x], e[y], true) < 0;
+    });
+    std::vector<term> sorted(2 * n);
+    for (std::size_t i = 0; i < n; ++i) {
+      sorted[i] = e[order[i]];
+      sorted[n + i] = e[n + order[i]];
+    }
+    e.swap(sorted);
   }
 
   const atom_table* atoms_;

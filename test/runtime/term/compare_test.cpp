@@ -300,6 +300,28 @@ BOOST_AUTO_TEST_CASE(hash_maps_built_in_different_orders_are_equal) {
   BOOST_CHECK_EQUAL(order(forward, bigger), -1);
 }
 
+BOOST_AUTO_TEST_CASE(hash_maps_with_atom_keys_are_equal_whatever_their_insertion_order) {
+  std::vector<term> keys, values;
+  for (int i = 0; i < 40; ++i) {
+    keys.push_back(atom("key_" + std::to_string(i * 7919 % 40)));
+    values.push_back(i == 17 ? parse("{1, [2]}") : make_small(i));
+  }
+  term forward = map_from_pairs(maps, keys.data(), values.data(), keys.size());
+  std::reverse(keys.begin(), keys.end());
+  std::reverse(values.begin(), values.end());
+  term backward = map_from_pairs(maps, keys.data(), values.data(), keys.size());
+  BOOST_CHECK(equal_exact(forward, backward));
+  BOOST_CHECK_EQUAL(order(forward, backward), 0);
+  term floaty = map_put(maps, backward, keys[22], parse("{1.0, [2]}"));
+  BOOST_CHECK(equal_arith(forward, floaty));
+  BOOST_CHECK(!equal_exact(forward, floaty));
+  term renamed = map_put(maps, map_remove(maps, backward, keys[0]), atom("key_zz"), values[0]);
+  BOOST_CHECK(!equal_arith(forward, renamed));
+  BOOST_CHECK(!equal_exact(renamed, forward));
+  // renamed lost key_1: at that position forward has key_1, renamed key_10.
+  BOOST_CHECK_EQUAL(order(forward, renamed), -1);
+}
+
 // ---- depth --------------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(long_lists_compare_without_recursion) {
