@@ -451,6 +451,7 @@ class decoder {
     unsigned n8, sign;
     if (tag == small_big_ext ? !r.u8(n8) : !r.u32(n)) return false;
     if (tag == small_big_ext) n = n8;
+    if (n > max_big_ext_bytes) return false;
     const unsigned char* digits;
     if (!r.u8(sign) || !r.take(n, digits)) return false;
     bool negative = sign != 0;

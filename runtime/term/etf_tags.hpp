@@ -49,6 +49,10 @@ enum tag : unsigned char {
 /// Length of the textual FLOAT_EXT payload ("%.20e" padded with NULs).
 inline constexpr std::size_t float_ext_chars = 31;
 
+/// OTP 25 refuses SMALL/LARGE_BIG_EXT with more digit bytes than this ((2^19 - 1) limbs of 8
+/// bytes, its bignum size limit), whatever their value.
+inline constexpr std::size_t max_big_ext_bytes = 4194296;
+
 /// The only node a term may name: aion does no distribution.
 inline constexpr std::string_view local_node = "nonode@nohost";
 

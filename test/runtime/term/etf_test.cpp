@@ -391,6 +391,11 @@ BOOST_AUTO_TEST_CASE(bignum_encodings_are_read_as_erl_reads_them) {
   BOOST_CHECK_EQUAL(v(bytes({131, 110, 8, 1, 0, 0, 0, 0, 0, 0, 0, 8})), "-576460752303423488");
   BOOST_CHECK_EQUAL(v(bytes({131, 110, 8, 1, 0, 0, 0, 0, 0, 0, 0, 128})), "-9223372036854775808");
   BOOST_CHECK_EQUAL(v(bytes({131, 111, 0, 0, 0, 1, 0, 7})), "7");
+  // erl refuses more than 4194296 digit bytes (its bignum limit), whatever the value.
+  BOOST_CHECK_EQUAL(
+      v(bytes({131, 111}) + be32(4194296) + bytes({0, 1}) + std::string(4194295, '\0')), "1");
+  BOOST_CHECK_EQUAL(
+      v(bytes({131, 111}) + be32(4194297) + bytes({0, 1}) + std::string(4194296, '\0')), "refused");
   auto small = decode(bytes({131, 110, 8, 1, 0, 0, 0, 0, 0, 0, 0, 8}));
   BOOST_REQUIRE(small);
   BOOST_CHECK(is_small(small->value));  // -2^59 fits a small integer
