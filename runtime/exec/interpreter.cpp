@@ -96,7 +96,8 @@ slice_end interpret(process* pp, exec_context* ctx, std::int64_t reductions,
   term* HTOP = p.htop_;
   std::int64_t FCALLS = reductions;
   const atom_table& atoms_table = p.owner().atoms();
-  unsigned fun_arity = 0;  // shared by the fun-call paths
+  unsigned fun_arity = 0;       // shared by the fun-call paths
+  bool map_put_exact = false;   // shared by put_map_assoc/put_map_exact
 
   // restore live registers saved at the end of the previous slice
   for (std::size_t i = 0; i < p.saved_x_.size(); ++i) x[i] = p.saved_x_[i];
@@ -146,9 +147,10 @@ slice_end interpret(process* pp, exec_context* ctx, std::int64_t reductions,
 #define CALL_CHECK(target, arity)                   \
   do {                                              \
     if (--FCALLS <= 0) {                            \
+      std::size_t live_ = (arity);                  \
       I = (target);                                 \
       SWAPOUT();                                    \
-      p.saved_x_.assign(x, x + (arity));            \
+      p.saved_x_.assign(x, x + live_);              \
       p.ip_ = I;                                    \
       p.reductions_ += reductions - FCALLS;         \
       return slice_end::yielded;                    \
@@ -1099,9 +1101,16 @@ L_recv_marker_use : {
 }
 
   // ---- maps ------------------------------------------------------------------------------------
-L_put_map_assoc :
+L_put_map_assoc : {
+  map_put_exact = false;
+  goto do_put_map;
+}
 L_put_map_exact : {
-  bool exact = reinterpret_cast<const void*>(*I) == &&L_put_map_exact;
+  map_put_exact = true;
+  goto do_put_map;
+}
+do_put_map : {
+  bool exact = map_put_exact;
   term m = SRC(I[2]);
   word n = I[5];
   if (!is_map(m)) {

@@ -100,7 +100,9 @@ constexpr word pid_number(term t) { return t.raw >> 4; }
 inline term make_catch(const void* handler) {
   return term{(reinterpret_cast<word>(handler) << 3) | immed2_catch};
 }
-inline const void* catch_handler(term t) { return reinterpret_cast<const void*>(t.raw >> 3); }
+inline const void* catch_handler(term t) {
+  return reinterpret_cast<const void*>((t.raw & ~immed2_mask) >> 3);
+}
 
 // ---- pointers ----------------------------------------------------------------------------------
 inline term* list_ptr(term t) { return reinterpret_cast<term*>(t.raw - tag_list); }

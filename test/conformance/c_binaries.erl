@@ -11,7 +11,7 @@ main() ->
     <<S:8/signed, U:16/little-unsigned, _/bits>> = <<-3:8, 513:16/little, 7:3>>,
     [B, byte_size(B), bit_size(<<1:3>>), <<1:3>>, <<1:1, 0:1, 1:1, 1:5>>, X, Y, Rest, F, G, S, U,
      binary_to_list(B), list_to_binary([1, [2, <<3>>], "ab"]), iolist_to_binary([<<"x">>, $y]),
-     binary:part(Long, 10, 5), byte_size(Long), split_binary(B, 2),
+     binary_part(Long, 10, 5), byte_size(Long), split_binary(B, 2),
      <<"héllo"/utf8>>, <<1024/utf16>>, <<65/utf32-little>>, utf8_chars(<<"aé€𝄞"/utf8>>),
      << <<(C + 1)>> || <<C>> <= <<"HAL">> >>, [C || <<C:4>> <= <<16#F0A5:16>>],
      build(100, <<>>), parse(<<1, 0, 5, "hello", 2, 0, 3, "bye">>, []),

@@ -24,20 +24,20 @@ BOOST_AUTO_TEST_CASE(recursion_produces_bignums) {
 BOOST_AUTO_TEST_CASE(a_badmatch_kills_the_process_with_reason_and_stack) {
   process& p = run("t_basic", "crash", {atoms::error});
   BOOST_TEST(p.crashed_);
-  BOOST_TEST(p.exc_class_ == exception_class::error);
+  BOOST_CHECK(p.exc_class_ == exception_class::error);
   BOOST_TEST(text(p.exc_reason_) == "{badmatch,error}");
   BOOST_TEST(text(p.exit_reason_).rfind("{{badmatch,error},[{t_basic,crash,1,", 0) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(an_uncaught_throw_becomes_nocatch) {
   process& p = run("t_basic", "throws");
-  BOOST_TEST(p.exc_class_ == exception_class::throw_);
+  BOOST_CHECK(p.exc_class_ == exception_class::throw_);
   BOOST_TEST(text(p.exit_reason_).rfind("{{nocatch,ball},", 0) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(exit_sets_the_exit_reason_verbatim) {
   process& p = run("t_basic", "exits");
-  BOOST_TEST(p.exc_class_ == exception_class::exit);
+  BOOST_CHECK(p.exc_class_ == exception_class::exit);
   BOOST_TEST(text(p.exit_reason_) == "goodbye");
 }
 
@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_CASE(an_endless_loop_yields_when_its_reductions_run_out) {
   auto spawned = host.spawn(atom("t_basic"), atom("loop_forever"), {});
   BOOST_REQUIRE(spawned.ok());
   exec_context ctx;
-  for (int i = 0; i < 5; ++i) BOOST_TEST(run_slice(**spawned, ctx, 1000) == slice_end::yielded);
+  for (int i = 0; i < 5; ++i) BOOST_CHECK(run_slice(**spawned, ctx, 1000) == slice_end::yielded);
   BOOST_TEST((*spawned)->reductions_ >= 5000);
 }
 
