@@ -109,8 +109,18 @@ bool process::collect(term* xregs, unsigned live, std::size_t need) {
   std::size_t size = next_heap_size(bound < min_heap_words_ ? min_heap_words_ : bound);
 
   auto copy_into = [&](std::size_t new_size) -> bool {
-    term* block = static_cast<term*>(std::malloc(new_size * sizeof(term)));
-    if (!block) return false;
+    // Large heaps reuse the block freed by the previous collection: allocating and freeing
+    // megabytes at every collection costs page faults and allocator work.
+    term* block;
+    if (spare_ && spare_words_ >= new_size && spare_words_ <= new_size * 2) {
+      block = spare_;
+      new_size = spare_words_;
+      spare_ = nullptr;
+      spare_words_ = 0;
+    } else {
+      block = static_cast<term*>(std::malloc(new_size * sizeof(term)));
+      if (!block) return false;
+    }
     collector c{owner().literals(), block};
     term* new_hend = block + new_size;
     term* new_stop = new_hend - stack_words;
@@ -138,8 +148,15 @@ bool process::collect(term* xregs, unsigned live, std::size_t need) {
     for (message* m = queue_head_; m; m = m->next)
       if (m->fragment) sweep_off_heap(m->fragment->off_heap, &new_off_heap);
 
-    // free from-space
-    std::free(heap_);
+    // free from-space (keeping a large block for the next collection)
+    std::size_t old_words = hend_ - heap_;
+    if (old_words >= spare_threshold_words) {
+      std::free(spare_);
+      spare_ = heap_;
+      spare_words_ = old_words;
+    } else {
+      std::free(heap_);
+    }
     for (heap_fragment* f = fragments_; f;) {
       heap_fragment* next = f->next;
       std::free(f);

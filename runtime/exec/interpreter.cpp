@@ -1123,6 +1123,15 @@ do_put_map : {
     SWAPIN();
     goto handle_error;
   }
+  {
+    // Reserve room so the map code allocates on the heap rather than in fragments; the
+    // collection may move the map, so it is read again.
+    std::size_t need = header_subtag(boxed_header(m)) == subtag::flatmap
+                           ? 2 * (map_size(m) + n) + 8
+                           : 160 * n;
+    HEAP_CHECK(need, I[4]);
+    m = SRC(I[2]);
+  }
   SWAPOUT();
   term_allocator a = allocator_of(p);
   map_context mc{atoms_table, a};

@@ -24,14 +24,20 @@ local_host::local_host(vm& v, std::vector<std::string> code_path)
 local_host::~local_host() = default;
 
 result<process*> local_host::spawn(term module, term function, const std::vector<term>& args) {
-  export_entry* e = vm_.code().find_export(module, function, static_cast<unsigned>(args.size()));
-  if ((!e || e->address.load() == e->stub) && !e->native) {
+  auto callable = [](const export_entry* e) {
+    return e && (e->native || e->address.load() != e->stub);
+  };
+  unsigned arity = static_cast<unsigned>(args.size());
+  export_entry* e = vm_.code().find_export(module, function, arity);
+  if (!callable(e)) {
     if (!autoload(module))
       return error{errc::not_found, "module " + std::string(vm_.atoms().name(module)) +
                                         " is not loaded"};
-    e = vm_.code().find_export(module, function, static_cast<unsigned>(args.size()));
-    if (!e || (e->address.load() == e->stub && !e->native))
-      return error{errc::not_found, "function is not exported"};
+    e = vm_.code().find_export(module, function, arity);
+    if (!callable(e))
+      return error{errc::not_found, std::string(vm_.atoms().name(module)) + ":" +
+                                        std::string(vm_.atoms().name(function)) + "/" +
+                                        std::to_string(arity) + " is not exported"};
   }
   word number = vm_.new_pid_number();
   auto p = std::make_unique<process>(vm_, *this, number);

@@ -26,15 +26,22 @@ process::~process() {
     f = next;
   }
   std::free(heap_);
+  std::free(spare_);
 }
 
 term* process::alloc_fragment(std::size_t words) {
-  heap_fragment* f = heap_fragment::create(words);
-  f->used = words;
-  f->next = fragments_;
-  fragments_ = f;
+  // Natives that outgrow the heap allocate from chunks, not one malloc per term.
+  constexpr std::size_t chunk_words = 4096;
+  heap_fragment* f = fragments_;
+  if (!f || f->size - f->used < words) {
+    f = heap_fragment::create(words > chunk_words ? words : chunk_words);
+    f->next = fragments_;
+    fragments_ = f;
+  }
+  term* p = f->mem + f->used;
+  f->used += words;
   fragment_words_ += words;
-  return f->mem;
+  return p;
 }
 
 void process::enqueue(term payload, heap_fragment* fragment) {

@@ -70,7 +70,7 @@ class process {
   std::size_t fragment_words() const { return fragment_words_; }
   /// Words currently used by heap, stack and fragments.
   std::size_t memory_words() const {
-    return (hend_ - heap_) + fragment_words_;
+    return (hend_ - heap_) + fragment_words_ + spare_words_;
   }
   std::size_t heap_words() const { return hend_ - heap_; }
 
@@ -113,6 +113,10 @@ class process {
   term* off_heap_ = nullptr;
   std::size_t min_heap_words_;
   std::size_t max_heap_words_ = 0;  ///< 0: unlimited
+  /// The previous heap block of a large heap, kept for the next collection to copy into.
+  term* spare_ = nullptr;
+  std::size_t spare_words_ = 0;
+  static constexpr std::size_t spare_threshold_words = 16384;
 
   // registers saved between slices
   const word* ip_ = nullptr;  ///< where to continue

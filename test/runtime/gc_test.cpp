@@ -25,8 +25,8 @@ long peak_rss_kib() {
 BOOST_FIXTURE_TEST_SUITE(gc, vm_fixture)
 
 BOOST_AUTO_TEST_CASE(ten_gigabytes_of_garbage_run_in_bounded_memory) {
-  // Each iteration allocates 12 words (96 bytes): 110 million iterations ≈ 10 GB.
-  process& p = run("t_gc", "garbage", {make_small(110'000'000)});
+  // Each iteration allocates 12 words (96 bytes): 105 million iterations ≈ 10 GB.
+  process& p = run("t_gc", "garbage", {make_small(105'000'000)});
   BOOST_TEST(!p.crashed_);
   BOOST_TEST(p.heap_words() < 100'000u);
   BOOST_TEST(peak_rss_kib() < 300 * 1024);

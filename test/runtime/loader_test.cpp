@@ -36,7 +36,7 @@ BOOST_AUTO_TEST_SUITE(loader)
 BOOST_AUTO_TEST_CASE(real_erlc_output_loads_and_exports_its_functions) {
   vm v;
   auto m = v.load_module(beam_bytes("t_basic"));
-  BOOST_REQUIRE_MESSAGE(m.ok(), m.ok() ? "" : m.err().message);
+  BOOST_REQUIRE_MESSAGE(m.ok(), (m.ok() ? std::string() : m.err().message));
   BOOST_TEST(v.atoms().name((*m)->name) == "t_basic");
   auto* e = v.code().find_export(*v.atom("t_basic"), *v.atom("fact"), 1);
   BOOST_REQUIRE(e != nullptr);
@@ -72,7 +72,7 @@ BOOST_AUTO_TEST_CASE(a_file_that_is_not_a_beam_is_refused) {
   vm v;
   auto m = v.load_module("hello world, this is not a beam file at all");
   BOOST_REQUIRE(!m.ok());
-  BOOST_TEST(m.err().code == errc::malformed_module);
+  BOOST_CHECK(m.err().code == errc::malformed_module);
   BOOST_TEST(m.err().message.find("FOR1") != std::string::npos);
 }
 
@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(an_oversized_module_is_refused_before_parsing) {
   vm v(cfg);
   auto m = v.load_module(beam_bytes("t_basic"));
   BOOST_REQUIRE(!m.ok());
-  BOOST_TEST(m.err().code == errc::module_too_large);
+  BOOST_CHECK(m.err().code == errc::module_too_large);
 }
 
 BOOST_AUTO_TEST_CASE(an_obsolete_opcode_is_refused_as_unsupported) {
@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(an_obsolete_opcode_is_refused_as_unsupported) {
   beam[code + 4 + header] = 27;
   auto m = v.load_module(beam);
   BOOST_REQUIRE(!m.ok());
-  BOOST_TEST(m.err().code == errc::unsupported_module);
+  BOOST_CHECK(m.err().code == errc::unsupported_module);
   BOOST_TEST(m.err().message.find("m_plus") != std::string::npos);
 }
 
