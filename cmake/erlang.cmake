@@ -9,7 +9,7 @@ function(aion_erlang_modules target out_dir)
     add_custom_command(
       OUTPUT ${beam}
       COMMAND ${CMAKE_COMMAND} -E make_directory ${out_dir}
-      COMMAND ${ERLC_EXECUTABLE} -o ${out_dir} ${abs}
+      COMMAND ${ERLC_EXECUTABLE} -W0 -o ${out_dir} ${abs}
       DEPENDS ${abs}
       COMMENT "erlc ${name}.erl"
       VERBATIM)

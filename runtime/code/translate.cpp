@@ -124,7 +124,7 @@ class translator {
     return fail("operand is not a register");
   }
   bool dst(const generic_operand& o) {
-    word w;
+    word w = 0;
     if (!reg(o, w)) return false;
     emit(w);
     return true;
@@ -143,7 +143,7 @@ class translator {
     return true;
   }
   bool emit_uint(const generic_operand& o, word limit = ~word{0}) {
-    word w;
+    word w = 0;
     if (!uint(o, w, limit)) return false;
     emit(w);
     return true;
@@ -155,7 +155,7 @@ class translator {
     return true;
   }
   bool import(const generic_operand& o, export_entry*& out) {
-    word i;
+    word i = 0;
     if (!uint(o, i) || i >= in_.imports.size()) return fail("import index out of range");
     out = in_.imports[i];
     return true;
@@ -266,7 +266,7 @@ result<translation_output> translator::run() {
 }
 
 bool translator::translate_call_ext(op plain, op native, operands& o, bool has_dealloc) {
-  word arity, dealloc = 0;
+  word arity = 0, dealloc = 0;
   export_entry* e;
   if (!uint(o[0], arity, 255) || !import(o[1], e)) return false;
   if (e->arity != arity) return fail("call_ext arity does not match the import");
@@ -308,7 +308,7 @@ bool translator::translate_bif(unsigned opcode, operands& o) {
   }
   const generic_operand& f = o[0];
   if (gc) {
-    word live;
+    word live = 0;
     if (!uint(o[1], live, max_x_registers)) return false;
     struct { const char* name; op o; } arith[] = {
         {"+", op::i_plus},  {"-", op::i_minus}, {"*", op::i_times}, {"band", op::i_band},
@@ -375,7 +375,7 @@ bool translator::translate_select(op o_op, operands& o, bool tuple_arity) {
   for (std::size_t i = 0; i < n; ++i) {
     term v;
     if (tuple_arity) {
-      word a;
+      word a = 0;
       if (!uint(o[2].list[2 * i], a, 1 << 24)) return false;
       v.raw = a;
     } else if (!to_term(o[2].list[2 * i], v)) {
@@ -400,7 +400,7 @@ bool translator::translate_select(op o_op, operands& o, bool tuple_arity) {
 
 bool translator::translate_bs_create_bin(operands& o) {
   // bs_create_bin Fail Alloc Live Unit Dst {list, [Type, Seg, Unit, Flags, Value, Size]...}
-  word live, unit;
+  word live = 0, unit = 0;
   if (!uint(o[2], live, max_x_registers) || !uint(o[3], unit, 256) || !list(o[5])) return false;
   const auto& l = o[5].list;
   if (l.size() % 6 != 0) return fail("bs_create_bin segment list is malformed");
@@ -425,7 +425,7 @@ bool translator::translate_bs_create_bin(operands& o) {
     else if (tn == "append") seg = bs_segment::append;
     else if (tn == "private_append") seg = bs_segment::private_append;
     else return fail("unknown bs_create_bin segment type");
-    word seg_unit;
+    word seg_unit = 0;
     if (!uint(l[i + 2], seg_unit, 256)) return false;
     word flags = 0;
     term flag_list;
@@ -442,7 +442,7 @@ bool translator::translate_bs_create_bin(operands& o) {
     emit(seg_unit);
     emit(flags);
     if (seg == bs_segment::string) {
-      word offset, bytes;
+      word offset = 0, bytes = 0;
       if (!uint(l[i + 4], offset)) return false;
       term size;
       if (!to_term(l[i + 5], size) || !is_small(size) || small_value(size) < 0)
@@ -463,7 +463,7 @@ bool translator::translate_bs_create_bin(operands& o) {
 bool translator::translate(unsigned opcode, operands& o) {
   switch (opcode) {
     case 1: {  // label L
-      word l;
+      word l = 0;
       if (!uint(o[0], l) || l == 0 || l >= in_.label_count) return fail("label out of range");
       if (label_offsets_[l] != translation_output::undefined_label) return fail("label defined twice");
       label_offsets_[l] = code_.size();
@@ -475,7 +475,7 @@ bool translator::translate(unsigned opcode, operands& o) {
     }
     case 2: {  // func_info M F A
       term mod, fn;
-      word arity;
+      word arity = 0;
       if (!to_term(o[0], mod) || !to_term(o[1], fn) || !is_atom(fn) || !uint(o[2], arity, 255))
         return fail("func_info operands");
       functions_.push_back({fn, static_cast<unsigned>(arity), code_.size()});
@@ -491,14 +491,14 @@ bool translator::translate(unsigned opcode, operands& o) {
       return true;
     case 4:  // call Arity Label
     case 6: {  // call_only
-      word arity;
+      word arity = 0;
       if (!uint(o[0], arity, 255)) return false;
       emit_op(opcode == 4 ? op::call : op::call_only);
       emit(arity);
       return label(o[1], false, true);
     }
     case 5: {  // call_last Arity Label Dealloc
-      word arity, dealloc;
+      word arity = 0, dealloc = 0;
       if (!uint(o[0], arity, 255) || !uint(o[2], dealloc, max_y_registers)) return false;
       emit_op(op::call_last);
       emit(arity);
@@ -512,7 +512,7 @@ bool translator::translate(unsigned opcode, operands& o) {
     case 9: case 10: case 11: case 124: case 125: case 152:
       return translate_bif(opcode, o);
     case 12: case 14: {  // allocate StackNeed Live
-      word n, live;
+      word n = 0, live = 0;
       if (!uint(o[0], n, max_y_registers) || !uint(o[1], live, max_x_registers)) return false;
       emit_op(op::allocate);
       emit(n);
@@ -520,7 +520,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return true;
     }
     case 13: case 15: {  // allocate_heap StackNeed HeapNeed Live
-      word n, h, live;
+      word n = 0, h = 0, live = 0;
       if (!uint(o[0], n, max_y_registers) || !heap_need(o[1], h) || !uint(o[2], live, max_x_registers))
         return false;
       emit_op(op::allocate_heap);
@@ -530,7 +530,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return true;
     }
     case 16: {  // test_heap HeapNeed Live
-      word h, live;
+      word h = 0, live = 0;
       if (!heap_need(o[0], h) || !uint(o[1], live, max_x_registers)) return false;
       emit_op(op::test_heap);
       emit(h);
@@ -543,7 +543,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return o[0].kind == operand_kind::y ? dst(o[0]) : fail("init needs a y register");
     }
     case 18: {  // deallocate N
-      word n;
+      word n = 0;
       if (!uint(o[0], n, max_y_registers)) return false;
       emit_op(op::deallocate);
       emit(n);
@@ -590,7 +590,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return fail_label(o[0]) && src(o[1]);
     }
     case 58: {  // test_arity Lbl Arg N
-      word n;
+      word n = 0;
       if (!uint(o[2], n, 1 << 24)) return false;
       emit_op(op::test_arity);
       if (!fail_label(o[0]) || !src(o[1])) return false;
@@ -610,7 +610,7 @@ bool translator::translate(unsigned opcode, operands& o) {
     case 107: emit_op(op::try_case_end); return src(o[0]);
     case 108: emit_op(op::raise); return src(o[0]) && src(o[1]);
     case 64: {  // move S D
-      word d;
+      word d = 0;
       if (!reg(o[1], d)) return false;
       bool dx = !operand_is_y(d);
       if (o[0].kind == operand_kind::x && dx) {
@@ -626,7 +626,7 @@ bool translator::translate(unsigned opcode, operands& o) {
         return true;
       }
       if (o[0].kind == operand_kind::y && dx) {
-        word s;
+        word s = 0;
         if (!reg(o[0], s)) return false;
         emit_op(op::move_y_x);
         emit(operand_index(s));
@@ -648,7 +648,7 @@ bool translator::translate(unsigned opcode, operands& o) {
     }
     case 65: emit_op(op::get_list); return src(o[0]) && dst(o[1]) && dst(o[2]);
     case 66: {  // get_tuple_element S N D
-      word n;
+      word n = 0;
       if (!uint(o[1], n, 1 << 24)) return false;
       if (o[0].kind == operand_kind::x && o[2].kind == operand_kind::x) {
         emit_op(op::get_tuple_element_x);
@@ -664,7 +664,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return dst(o[2]);
     }
     case 67: {  // set_tuple_element Value Tuple N
-      word n;
+      word n = 0;
       if (!uint(o[2], n, 1 << 24)) return false;
       emit_op(op::set_tuple_element);
       if (!src(o[0]) || !src(o[1])) return false;
@@ -676,19 +676,19 @@ bool translator::translate(unsigned opcode, operands& o) {
     case 73: emit_op(op::if_end); return true;
     case 74: emit_op(op::case_end); return src(o[0]);
     case 75: {  // call_fun Arity
-      word a;
+      word a = 0;
       if (!uint(o[0], a, 255)) return false;
       emit_op(op::call_fun);
       emit(a);
       return true;
     }
     case 112: case 113: {  // apply Arity / apply_last Arity Dealloc
-      word a;
+      word a = 0;
       if (!uint(o[0], a, 253)) return false;
       emit_op(opcode == 112 ? op::apply : op::apply_last);
       emit(a);
       if (opcode == 113) {
-        word d;
+        word d = 0;
         if (!uint(o[1], d, max_y_registers)) return false;
         emit(d);
       }
@@ -696,7 +696,7 @@ bool translator::translate(unsigned opcode, operands& o) {
     }
     case 115: emit_op(op::is_function2); return fail_label(o[0]) && src(o[1]) && src(o[2]);
     case 96: {  // fmove
-      word a, b;
+      word a = 0, b = 0;
       if (o[0].kind == operand_kind::fr && o[1].kind == operand_kind::fr) {
         if (!fr(o[0], a) || !fr(o[1], b)) return false;
         emit_op(op::fmove_fr);
@@ -717,7 +717,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return true;
     }
     case 97: {  // fconv S FR
-      word b;
+      word b = 0;
       if (!fr(o[1], b)) return false;
       emit_op(op::fconv);
       if (!src(o[0])) return false;
@@ -725,7 +725,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return true;
     }
     case 98: case 99: case 100: case 101: {  // fadd Lbl A B D
-      word a, b, d;
+      word a = 0, b = 0, d = 0;
       if (!fr(o[1], a) || !fr(o[2], b) || !fr(o[3], d)) return false;
       static constexpr op ops[] = {op::fadd, op::fsub, op::fmul, op::fdiv};
       emit_op(ops[opcode - 98]);
@@ -735,7 +735,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return true;
     }
     case 102: {  // fnegate Lbl A D
-      word a, d;
+      word a = 0, d = 0;
       if (!fr(o[1], a) || !fr(o[2], d)) return false;
       emit_op(op::fnegate);
       emit(a);
@@ -743,7 +743,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return true;
     }
     case 117: case 118: case 119: {  // bs_get_integer2/float2/binary2 Fail Ctx Live Size Unit Flags Dst
-      word live, unit, flags;
+      word live = 0, unit = 0, flags = 0;
       if (!uint(o[2], live, max_x_registers) || !uint(o[4], unit, 256) || !uint(o[5], flags, 255))
         return false;
       emit_op(opcode == 117 ? op::bs_get_integer : opcode == 118 ? op::bs_get_float
@@ -756,7 +756,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return dst(o[6]);
     }
     case 120: {  // bs_skip_bits2 Fail Ctx Size Unit Flags
-      word unit, flags;
+      word unit = 0, flags = 0;
       if (!uint(o[3], unit, 256) || !uint(o[4], flags, 255)) return false;
       emit_op(op::bs_skip_bits);
       if (!fail_label(o[0]) || !src(o[1]) || !src(o[2])) return false;
@@ -775,7 +775,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return emit_uint(o[2], 256);
     }
     case 132: {  // bs_match_string Fail Ctx Bits Offset
-      word bits, offset;
+      word bits = 0, offset = 0;
       if (!uint(o[2], bits) || !uint(o[3], offset)) return false;
       if (offset > m_.strings.size() || (bits + 7) / 8 > m_.strings.size() - offset)
         return fail("bs_match_string outside the string table");
@@ -788,14 +788,14 @@ bool translator::translate(unsigned opcode, operands& o) {
     }
     case 133: emit_op(op::bs_init_writable); return true;
     case 136: {  // trim N Remaining
-      word n;
+      word n = 0;
       if (!uint(o[0], n, max_y_registers)) return false;
       emit_op(op::trim);
       emit(n);
       return true;
     }
     case 138: case 140: case 142: {  // bs_get_utf8/16/32 Fail Ctx Live Flags Dst
-      word flags;
+      word flags = 0;
       if (!uint(o[3], flags, 255)) return false;
       emit_op(opcode == 138 ? op::bs_get_utf8 : opcode == 140 ? op::bs_get_utf16 : op::bs_get_utf32);
       if (!fail_label(o[0]) || !src(o[1])) return false;
@@ -803,7 +803,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return dst(o[4]);
     }
     case 139: case 141: case 143: {  // bs_skip_utf8/16/32 Fail Ctx Live Flags
-      word flags;
+      word flags = 0;
       if (!uint(o[3], flags, 255)) return false;
       emit_op(opcode == 139 ? op::bs_skip_utf8 : opcode == 141 ? op::bs_skip_utf16 : op::bs_skip_utf32);
       if (!fail_label(o[0]) || !src(o[1])) return false;
@@ -812,13 +812,13 @@ bool translator::translate(unsigned opcode, operands& o) {
     }
     case 149: case 179: return true;  // on_load, nif_start
     case 153: {  // line Index
-      word item;
+      word item = 0;
       if (!uint(o[0], item) || item >= in_.line_items.size()) return fail("line item out of range");
       line_marks_.push_back({code_.size(), static_cast<std::uint32_t>(item)});
       return true;
     }
     case 154: case 155: {  // put_map_assoc/exact Fail Src Dst Live List
-      word live;
+      word live = 0;
       if (!uint(o[3], live, max_x_registers) || !list(o[4]) || o[4].list.size() % 2 != 0)
         return fail("put_map operands");
       emit_op(opcode == 154 ? op::put_map_assoc : op::put_map_exact);
@@ -848,7 +848,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return true;
     }
     case 159: {  // is_tagged_tuple Fail Src Arity Atom
-      word n;
+      word n = 0;
       term a;
       if (!uint(o[2], n, 1 << 24) || !to_term(o[3], a)) return false;
       emit_op(op::is_tagged_tuple);
@@ -871,7 +871,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return true;
     }
     case 165: {  // bs_get_tail Ctx Dst Live
-      word live;
+      word live = 0;
       if (!uint(o[2], live, max_x_registers)) return false;
       emit_op(op::bs_get_tail);
       if (!src(o[0]) || !dst(o[1])) return false;
@@ -879,7 +879,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return true;
     }
     case 166: {  // bs_start_match3 Fail Bin Live Dst
-      word live;
+      word live = 0;
       if (!uint(o[2], live, max_x_registers)) return false;
       emit_op(op::bs_start_match);
       if (!fail_label(o[0])) return false;
@@ -887,7 +887,7 @@ bool translator::translate(unsigned opcode, operands& o) {
       return src(o[1]) && dst(o[3]);
     }
     case 170: {  // bs_start_match4 Fail Live Src Dst (Fail: label, or atom no_fail/resume)
-      word live;
+      word live = 0;
       if (!uint(o[1], live, max_x_registers)) return false;
       emit_op(op::bs_start_match);
       if (o[0].kind == operand_kind::atom) emit(0);
@@ -902,7 +902,7 @@ bool translator::translate(unsigned opcode, operands& o) {
     case 168: emit_op(op::bs_set_position); return src(o[0]) && src(o[1]);
     case 169: emit_op(op::swap); return dst(o[0]) && dst(o[1]);
     case 171: {  // make_fun3 FunIndex Dst FreeList
-      word idx;
+      word idx = 0;
       if (!uint(o[0], idx) || idx >= m_.funs.size() || !list(o[2])) return fail("make_fun3 operands");
       emit_op(op::make_fun);
       emit(reinterpret_cast<word>(&m_.funs[idx]));
@@ -926,7 +926,7 @@ bool translator::translate(unsigned opcode, operands& o) {
     case 176: emit_op(op::recv_marker_use); return src(o[0]);
     case 177: return translate_bs_create_bin(o);
     case 178: {  // call_fun2 Tag Arity Func
-      word a;
+      word a = 0;
       if (!uint(o[1], a, 255)) return false;
       emit_op(op::call_fun2);
       emit(a);

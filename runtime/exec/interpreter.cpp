@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "runtime/code/instructions.hpp"
 #include "runtime/code/module.hpp"
@@ -74,6 +75,24 @@ bool unpack_args(term list, term* x, unsigned* n) {
   if (!is_nil(list)) return false;
   *n = i;
   return true;
+}
+
+// bs_create_bin's segments: (type, unit, flags, value, size) operand words each. A separate
+// function so that its buffers are gone before the interpreter dispatches again.
+term create_bin(process& p, const word* s, word n, term* x, term* E) {
+  auto src = [&](word w) {
+    return operand_is_register(w) ? (operand_is_y(w) ? E[operand_index(w)] : x[operand_index(w)])
+                                  : term{w};
+  };
+  std::vector<bs_segment_spec> segs(n);
+  for (word i = 0; i < n; ++i, s += 5) {
+    segs[i].type = s[0];
+    segs[i].unit = s[1];
+    segs[i].flags = s[2];
+    segs[i].value = s[0] == 6 ? term{s[3]} : src(s[3]);  // 6: string segment, value is raw
+    segs[i].size = src(s[4]);
+  }
+  return bs_create_bin(p, segs.data(), n);
 }
 
 slice_end interpret(process* pp, exec_context* ctx, std::int64_t reductions,
@@ -1370,23 +1389,8 @@ L_bs_skip_utf32 : {
 }
 L_bs_create_bin : {
   word n = I[5];
-  bs_segment_spec segs_small[16];
-  std::vector<bs_segment_spec> segs_large;
-  bs_segment_spec* segs = segs_small;
-  if (n > 16) {
-    segs_large.resize(n);
-    segs = segs_large.data();
-  }
-  const word* s = I + 6;
-  for (word i = 0; i < n; ++i, s += 5) {
-    segs[i].type = s[0];
-    segs[i].unit = s[1];
-    segs[i].flags = s[2];
-    segs[i].value = s[0] == 6 ? term{s[3]} : SRC(s[3]);
-    segs[i].size = SRC(s[4]);
-  }
   SWAPOUT();
-  term r = bs_create_bin(p, segs, n);
+  term r = create_bin(p, I + 6, n, x, E);
   SWAPIN();
   if (!is_value(r)) {
     if (I[1]) {
@@ -1396,8 +1400,7 @@ L_bs_create_bin : {
     goto handle_error;
   }
   STORE(I[4], r);
-  I = s;
-  DISPATCH();
+  NEXT(6 + 5 * n);
 }
 L_bs_init_writable : {
   SWAPOUT();
