@@ -5,6 +5,7 @@
 #include <sstream>
 #include <thread>
 
+#include "runtime/exec/otp_path.hpp"
 #include "runtime/term/heap.hpp"
 #include "runtime/vm.hpp"
 
@@ -118,13 +119,7 @@ void local_host::cancel_receive_timer(process& p) {
 
 bool local_host::autoload(term module) {
   if (vm_.code().find_module(module)) return true;
-  std::string name(vm_.atoms().name(module));
-  for (const std::string& dir : code_path_) {
-    auto bytes = read_file_bytes(dir + "/" + name + ".beam");
-    if (!bytes) continue;
-    return vm_.load_module(*bytes).ok();
-  }
-  return false;
+  return load_from_code_path(vm_, code_path_, module).ok();
 }
 
 }  // namespace aion::vm
