@@ -136,4 +136,42 @@ result<const module*> load_from_code_path(vm& v, const std::vector<std::string>&
   return error{errc::not_found, "no " + name + ".beam in the code path"};
 }
 
+result<std::vector<unresolved_import>> unresolved_imports(
+    vm& v, const std::vector<std::string>& code_path, term module_name) {
+  const module* m = v.code().find_module(module_name);
+  if (!m) {
+    auto loaded = load_from_code_path(v, code_path, module_name);
+    if (!loaded) return loaded.err();
+    m = *loaded;
+  }
+  std::vector<unresolved_import> out;
+  for (const export_entry* e : m->imports) {
+    if (e->native || e->pinned) continue;
+    if (e->address.load(std::memory_order_acquire) != e->stub) continue;
+    std::string why;
+    std::string target(v.atoms().name(e->module));
+    if (auto refused = refusal_reason(target); !refused.empty()) {
+      why = "refused: " + std::string(refused);
+    } else if (!v.code().find_module(e->module) &&
+               !load_from_code_path(v, code_path, e->module)) {
+      why = "no such module";
+    } else if (e->address.load(std::memory_order_acquire) != e->stub) {
+      continue;
+    } else {
+      const module* t = v.code().find_module(e->module);
+      bool exported = std::any_of(t->exported.begin(), t->exported.end(), [&](const auto& d) {
+        return d.function == e->function && d.arity == e->arity;
+      });
+      why = exported ? "builtin without a native" : "not exported";
+    }
+    out.push_back({e->module, e->function, e->arity, std::move(why)});
+  }
+  for (const auto& d : m->exported) {
+    const export_entry* e = v.code().find_export(m->name, d.function, d.arity);
+    if (e && !e->native && !e->pinned && e->address.load(std::memory_order_acquire) == e->stub)
+      out.push_back({m->name, d.function, d.arity, "exported builtin without a native"});
+  }
+  return out;
+}
+
 }  // namespace aion::vm

@@ -39,4 +39,20 @@ std::string_view refusal_reason(std::string_view module);
 result<const module*> load_from_code_path(vm& v, const std::vector<std::string>& code_path,
                                           term module);
 
+/// An import of a loaded module that nothing implements: calling it raises `undef`.
+struct unresolved_import {
+  term module;
+  term function;
+  unsigned arity;
+  /// "refused: ...", "no such module", "not exported", "builtin without a native" or
+  /// "exported builtin without a native"
+  std::string why;
+};
+
+/// Loads `module` (unless loaded) and every module it imports from, as calls would, and lists
+/// the imports that would raise `undef` and the module's own exports that are builtin stubs
+/// without a native. A progress meter for the standard library.
+result<std::vector<unresolved_import>> unresolved_imports(
+    vm& v, const std::vector<std::string>& code_path, term module);
+
 }  // namespace aion::vm

@@ -1,8 +1,14 @@
 // aion-beam [-pa DIR]... MODULE FUNCTION
+// aion-beam [-pa DIR]... --unresolved MODULE...
 //
 // Loads the .beam files of each DIR, runs MODULE:FUNCTION() and prints its result as
 // io:format("~w~n", [Result]) would, then exits 0. An uncaught exception prints its class
 // and reason on stderr and exits 1; bad usage or a module that fails to load exits 2.
+// Modules not in the DIRs (OTP's standard library, erlang.beam) load on first call from the
+// installed OTP; modules that need the outside world are refused (docs/vm.md).
+//
+// --unresolved loads each MODULE and lists its imports that nothing implements (one
+// "M:F/A  why" line each); it exits 1 when there are any.
 #include <dirent.h>
 
 #include <cstdio>
@@ -20,8 +26,46 @@
 namespace {
 
 int usage() {
-  std::fprintf(stderr, "usage: aion-beam [-pa DIR]... MODULE FUNCTION\n");
+  std::fprintf(stderr,
+               "usage: aion-beam [-pa DIR]... MODULE FUNCTION\n"
+               "       aion-beam [-pa DIR]... --unresolved MODULE...\n");
   return 2;
+}
+
+int report_unresolved(aion::vm::vm& machine, const std::vector<std::string>& code_path,
+                      const std::vector<std::string>& modules) {
+  using namespace aion::vm;
+  int status = 0;
+  for (const std::string& name : modules) {
+    auto m = machine.atom(name);
+    if (!m) return usage();
+    auto found = unresolved_imports(machine, code_path, *m);
+    if (!found) {
+      std::fprintf(stderr, "aion-beam: %s: %s\n", name.c_str(), found.err().message.c_str());
+      status = 2;
+      continue;
+    }
+    for (const unresolved_import& u : *found) {
+      std::printf("%s: %s:%s/%u  %s\n", name.c_str(), std::string(machine.atoms().name(u.module)).c_str(),
+                  std::string(machine.atoms().name(u.function)).c_str(), u.arity, u.why.c_str());
+      if (status == 0) status = 1;
+    }
+  }
+  return status;
+}
+
+// When an uncaught `undef` names a module workflow code may not use, says why.
+void explain_refusal(const aion::vm::vm& machine, const aion::vm::process& p) {
+  using namespace aion::vm;
+  if (p.exc_class_ != exception_class::error || p.exc_reason_ != atoms::undef) return;
+  term reason = p.exit_reason_;  // {undef, [{M, F, Args, Location} | _]}
+  if (!is_tuple(reason) || tuple_arity(reason) != 2 || !is_list(tuple_element(reason, 1))) return;
+  term frame = car(tuple_element(reason, 1));
+  if (!is_tuple(frame) || tuple_arity(frame) < 1 || !is_atom(tuple_element(frame, 0))) return;
+  std::string module(machine.atoms().name(tuple_element(frame, 0)));
+  if (auto why = refusal_reason(module); !why.empty())
+    std::fprintf(stderr, "  module %s is not available to workflow code: %.*s\n", module.c_str(),
+                 static_cast<int>(why.size()), why.data());
 }
 
 std::vector<std::string> beam_files(const std::string& dir) {
@@ -43,15 +87,18 @@ int main(int argc, char** argv) {
   using namespace aion::vm;
   std::vector<std::string> paths;
   std::vector<std::string> positional;
+  bool unresolved = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "-pa") == 0) {
       if (i + 1 >= argc) return usage();
       paths.push_back(argv[++i]);
+    } else if (std::strcmp(argv[i], "--unresolved") == 0) {
+      unresolved = true;
     } else {
       positional.push_back(argv[i]);
     }
   }
-  if (positional.size() != 2) return usage();
+  if (unresolved ? positional.empty() : positional.size() != 2) return usage();
 
   vm machine;
   for (const std::string& dir : paths) {
@@ -68,13 +115,14 @@ int main(int argc, char** argv) {
       }
     }
   }
-  auto module = machine.atom(positional[0]);
-  auto function = machine.atom(positional[1]);
-  if (!module || !function) return usage();
-
   // Modules not found in the -pa directories load on first call from the installed OTP.
   std::vector<std::string> code_path = paths;
   for (std::string& dir : otp_code_path()) code_path.push_back(std::move(dir));
+  if (unresolved) return report_unresolved(machine, code_path, positional);
+
+  auto module = machine.atom(positional[0]);
+  auto function = machine.atom(positional[1]);
+  if (!module || !function) return usage();
   local_host host(machine, code_path);
   auto spawned = host.spawn(*module, *function, {});
   if (!spawned) {
@@ -101,5 +149,6 @@ int main(int argc, char** argv) {
   std::string exit_reason = format_term(machine.atoms(), p->exit_reason_);
   std::fprintf(stderr, "aion-beam: uncaught %s: %s\n  exit reason: %s\n", cls.c_str(),
                reason.c_str(), exit_reason.c_str());
+  explain_refusal(machine, *p);
   return 1;
 }
