@@ -32,6 +32,7 @@ std::span<const bif_def> bifs_exception();
 std::span<const bif_def> bifs_misc();
 std::span<const bif_def> bifs_map();
 std::span<const bif_def> bifs_math();
+std::span<const bif_def> bifs_process();
 std::span<const bif_def> bifs_binary_module();
 
 }  // namespace aion::vm
