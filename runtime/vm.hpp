@@ -10,6 +10,8 @@
 
 #include "runtime/term/atom_table.hpp"
 #include "runtime/code/code_registry.hpp"
+#include "runtime/exec/process_table.hpp"
+#include "runtime/exec/timers.hpp"
 #include "runtime/term/literal_area.hpp"
 #include "runtime/result.hpp"
 
@@ -46,6 +48,9 @@ class vm {
   code_registry& code() { return *code_; }
   const code_registry& code() const { return *code_; }
   const vm_config& config() const { return config_; }
+  process_table& processes() { return processes_; }
+  name_registry& names() { return names_; }
+  timer_service& timers() { return timers_; }
   std::int64_t monotonic_ns() const { return config_.clock.monotonic_ns(); }
   std::int64_t system_ns() const { return config_.clock.system_ns(); }
 
@@ -65,6 +70,9 @@ class vm {
   atom_table atoms_;
   literal_area literals_;
   std::unique_ptr<code_registry> code_;
+  process_table processes_;
+  name_registry names_;
+  timer_service timers_;
   std::atomic<word> next_ref_{1};
   std::atomic<word> next_pid_{1};
   std::atomic<word> next_unique_{1};

@@ -1,5 +1,7 @@
 // Processes: spawning, links, monitors, exit signals, registered names, timers, flags and
 // process_info. The semantics live in runtime/exec/signals.hpp; these are the Erlang entries.
+#include <algorithm>
+
 #include "runtime/bif/bif_registry.hpp"
 #include "runtime/bif/bif_util.hpp"
 #include "runtime/exec/host.hpp"

@@ -1,6 +1,7 @@
-// The one seam between the VM core and whatever hosts its processes (a single-threaded runner
-// in tools and tests, the CAF scheduler in the node). The interpreter and the BIFs reach the
-// outside world only through this interface.
+// The one seam between the VM core and whatever hosts its processes: the CAF scheduler in
+// the node (runtime/host/), a single-threaded host in tools and tests. Process semantics
+// (signals, links, monitors, exits, timers' meaning) live in the core; a host only provides
+// threads and time.
 #pragma once
 
 #include <cstdint>
@@ -11,25 +12,25 @@ namespace aion::vm {
 
 class process;
 
-/// Services a host provides to the processes it runs. Every call is made from the thread
-/// currently running `p` (or `from`).
+/// What a host does for the VM core. Methods may be called from any thread the host runs
+/// processes on (and from dirty threads), so implementations must be thread-safe.
 class process_host {
  public:
   virtual ~process_host() = default;
 
-  /// Sends `msg` from `from` to `to` (a pid or a registered name). False when `to` is neither
-  /// a pid nor a registered name (the caller raises badarg); a message to a dead pid is
-  /// silently dropped, as in Erlang.
-  virtual bool send(process& from, term to, term msg) = 0;
-  /// Moves messages other threads delivered to `p` into its private queue.
-  virtual void fetch_messages(process& p) = 0;
-  /// Arms `p`'s receive timeout: after `ms` milliseconds `p` is woken with its timeout flag
-  /// set, unless it received a message first.
-  virtual void start_receive_timer(process& p, std::uint64_t ms) = 0;
-  /// Disarms the receive timeout (the receive matched a message).
-  virtual void cancel_receive_timer(process& p) = 0;
+  /// `p` became runnable: run it (drive_process) soon, on any scheduler thread. Called once per
+  /// transition to runnable, so `p` is never queued twice.
+  virtual void schedule(process& p) = 0;
+  /// Calls `fire_timer(vm, id)` (signals.hpp) at `deadline_ns` on the VM's monotonic clock,
+  /// from any thread. Cancelled timers are simply not found when they fire.
+  virtual void arm_timer(word id, std::int64_t deadline_ns) = 0;
+  /// Runs `p`'s pending dirty native (run_dirty_native) on a thread that is not a scheduler,
+  /// then makes it runnable again (schedule).
+  virtual void run_dirty(process& p) = 0;
   /// Tries to load `module` from the code path; true when it is now loaded.
   virtual bool autoload(term module) = 0;
+  /// `p` has finished: its exit reason and result can be read (and copied) now.
+  virtual void exited(process& p) = 0;
 };
 
 }  // namespace aion::vm

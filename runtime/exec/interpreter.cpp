@@ -19,6 +19,7 @@
 #include "runtime/exec/bs_ops.hpp"
 #include "runtime/exec/exceptions.hpp"
 #include "runtime/exec/host.hpp"
+#include "runtime/exec/signals.hpp"
 #include "runtime/term/binary.hpp"
 #include "runtime/term/compare.hpp"
 #include "runtime/term/fun.hpp"
@@ -121,6 +122,8 @@ slice_end interpret(process* pp, exec_context* ctx, std::int64_t reductions,
   // restore live registers saved at the end of the previous slice
   for (std::size_t i = 0; i < p.saved_x_.size(); ++i) x[i] = p.saved_x_[i];
   p.saved_x_.clear();
+  int native_kind = 0;  // how a parked native continues: 0 next instruction, 1 dealloc + return,
+                        // 2 return (see native_park)
 
 #define SWAPOUT() (p.htop_ = HTOP, p.stop_ = E)
 #define SWAPIN() (HTOP = p.htop_, E = p.stop_)
@@ -181,6 +184,11 @@ slice_end interpret(process* pp, exec_context* ctx, std::int64_t reductions,
     E->raw = reinterpret_cast<word>(cp);       \
   } while (0)
 
+  if (p.pending_exception_) {
+    // Resumed with an exception (a suspended or dirty native failed): raise it here.
+    p.pending_exception_ = false;
+    goto handle_error;
+  }
   DISPATCH();
 
   // ---- control ---------------------------------------------------------------------------------
@@ -233,17 +241,25 @@ L_call_ext_only : {
   DISPATCH();
 }
 
-  // Natives: the result goes to x0. On failure the exception names the native's MFA.
-#define CALL_NATIVE(fn_word, export_word, arity_word)                                    \
+  // Natives: the result goes to x0. On failure the exception names the native's MFA. A dirty
+  // native, or one that suspends its process, parks the process instead (native_park).
+#define CALL_NATIVE(fn_word, export_word, arity_word, kind)                              \
   term result_;                                                                          \
   do {                                                                                   \
     --FCALLS;                                                                            \
+    auto* e_ = reinterpret_cast<export_entry*>(export_word);                             \
+    native_kind = (kind);                                                                \
+    if (e_->dirty) {                                                                     \
+      p.saved_x_.assign(x, x + (arity_word));                                            \
+      p.dirty_native_ = reinterpret_cast<native_fn>(fn_word);                            \
+      goto native_park;                                                                  \
+    }                                                                                    \
     SWAPOUT();                                                                           \
     result_ = reinterpret_cast<native_fn>(fn_word)(p, x);                               \
     SWAPIN();                                                                            \
     if (!is_value(result_)) {                                                            \
+      if (p.suspended_) goto native_park;                                                \
       if (!is_value(p.exc_args_) && !is_value(p.exc_trace_)) {                           \
-        auto* e_ = reinterpret_cast<export_entry*>(export_word);                         \
         SWAPOUT();                                                                       \
         p.exc_args_ = make_mfa_args(p, e_->module, e_->function, x,                     \
                                     static_cast<unsigned>(arity_word));                  \
@@ -254,12 +270,12 @@ L_call_ext_only : {
   } while (0)
 
 L_call_native : {
-  CALL_NATIVE(I[2], I[3], I[1]);
+  CALL_NATIVE(I[2], I[3], I[1], 0);
   x[0] = result_;
   NEXT(4);
 }
 L_call_native_last : {
-  CALL_NATIVE(I[2], I[3], I[1]);
+  CALL_NATIVE(I[2], I[3], I[1], 1);
   x[0] = result_;
   E += I[4];
   I = reinterpret_cast<const word*>(E->raw);
@@ -267,7 +283,7 @@ L_call_native_last : {
   DISPATCH();
 }
 L_call_native_only : {
-  CALL_NATIVE(I[2], I[3], I[1]);
+  CALL_NATIVE(I[2], I[3], I[1], 2);
   x[0] = result_;
   I = reinterpret_cast<const word*>(E->raw);
   ++E;
@@ -275,11 +291,28 @@ L_call_native_only : {
 }
 L_stub_native : {
   auto* e = reinterpret_cast<export_entry*>(I[2]);
-  CALL_NATIVE(I[1], I[2], e->arity);
+  CALL_NATIVE(I[1], I[2], e->arity, 2);
   x[0] = result_;
   I = reinterpret_cast<const word*>(E->raw);
   ++E;
   DISPATCH();
+}
+native_park : {
+  // Continue where the native's return would have continued; its value arrives in x0.
+  const word* cont;
+  if (native_kind == 0) {
+    cont = I + 4;
+  } else {
+    if (native_kind == 1) E += I[4];
+    cont = reinterpret_cast<const word*>(E->raw);
+    ++E;
+  }
+  SWAPOUT();
+  p.ip_ = cont;
+  p.reductions_ += reductions - FCALLS;
+  if (p.dirty_native_) return slice_end::dirty;
+  p.saved_x_.clear();
+  return slice_end::suspended;
 }
 L_stub_undef : {
   auto* e = reinterpret_cast<export_entry*>(I[1]);
@@ -1016,7 +1049,7 @@ L_badrecord : {
 L_send : {
   --FCALLS;
   SWAPOUT();
-  bool ok = p.host().send(p, x[0], x[1]);
+  bool ok = send_message(p, x[0], x[1]);
   SWAPIN();
   if (!ok) {
     SWAPOUT();
@@ -1031,8 +1064,13 @@ L_send : {
 L_loop_rec : {
   if (*p.save_ == nullptr) {
     SWAPOUT();
-    p.host().fetch_messages(p);
+    bool alive = handle_signals(p);
     SWAPIN();
+    if (!alive) {
+      SWAPOUT();
+      p.reductions_ += reductions - FCALLS;
+      return slice_end::exited;
+    }
     if (*p.save_ == nullptr) {
       I = LABEL(I[1]);
       DISPATCH();
@@ -1042,10 +1080,7 @@ L_loop_rec : {
   NEXT(3);
 }
 L_remove_message : {
-  if (p.timer_armed_) {
-    p.host().cancel_receive_timer(p);
-    p.timer_armed_ = false;
-  }
+  disarm_receive_timeout(p);
   p.timeout_fired_ = false;
   p.remove_current_message();
   NEXT(1);
@@ -1053,7 +1088,7 @@ L_remove_message : {
 L_timeout : {
   p.save_ = &p.queue_head_;
   p.timeout_fired_ = false;
-  p.timer_armed_ = false;
+  p.receive_timer_ = 0;
   NEXT(1);
 }
 L_loop_rec_end : {
@@ -1086,10 +1121,9 @@ L_wait_timeout : {
     RAISE(atoms::timeout_value);
   }
   if (ms == 0) NEXT(3);
-  if (!p.timer_armed_) {
-    p.timer_armed_ = true;
+  if (p.receive_timer_ == 0) {
     SWAPOUT();
-    p.host().start_receive_timer(p, ms);
+    arm_receive_timeout(p, ms);
   }
   // Resumed by a message or by the timer, the process looks at its mailbox again; when the
   // timer fired, loop_rec finds nothing new and comes back here with timeout_fired_ set.
@@ -1416,7 +1450,7 @@ handle_error : {
   p.exc_trace_ = non_value;
   p.exc_args_ = non_value;
   term* found = nullptr;
-  if (p.catches_ > 0)
+  if (p.catches_ > 0 && !p.forced_exit_)
     for (term* s = E; s < p.hend_; ++s)
       if (is_catch(*s)) {
         found = s;
@@ -1425,7 +1459,7 @@ handle_error : {
   if (!found) {
     p.exit_reason_ = uncaught_exit_reason(p, p.exc_class_, p.exc_reason_, raw);
     p.exited_ = true;
-    p.crashed_ = true;
+    p.crashed_ = !(p.exc_class_ == exception_class::exit && p.exc_reason_ == atoms::normal);
     p.reductions_ += reductions - FCALLS;
     return slice_end::exited;
   }

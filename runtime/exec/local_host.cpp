@@ -1,12 +1,11 @@
 #include "runtime/exec/local_host.hpp"
 
-#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "runtime/exec/otp_path.hpp"
-#include "runtime/term/heap.hpp"
+#include "runtime/exec/signals.hpp"
 #include "runtime/vm.hpp"
 
 namespace aion::vm {
@@ -22,99 +21,80 @@ std::optional<std::string> read_file_bytes(const std::string& path) {
 local_host::local_host(vm& v, std::vector<std::string> code_path)
     : vm_(v), code_path_(std::move(code_path)), ctx_(std::make_unique<exec_context>()) {}
 
-local_host::~local_host() = default;
+local_host::~local_host() {
+  // Processes still alive when the host goes: drop them from the VM's table.
+  for (term pid : vm_.processes().pids()) vm_.processes().remove(pid_number(pid));
+}
 
 result<process*> local_host::spawn(term module, term function, const std::vector<term>& args) {
   auto callable = [](const export_entry* e) {
     return e && (e->native || e->address.load() != e->stub);
   };
   unsigned arity = static_cast<unsigned>(args.size());
-  export_entry* e = vm_.code().find_export(module, function, arity);
-  if (!callable(e)) {
-    if (!autoload(module))
-      return error{errc::not_found, "module " + std::string(vm_.atoms().name(module)) +
-                                        " is not loaded"};
-    e = vm_.code().find_export(module, function, arity);
-    if (!callable(e))
+  if (!callable(vm_.code().find_export(module, function, arity))) {
+    autoload(module);
+    if (!callable(vm_.code().find_export(module, function, arity)))
       return error{errc::not_found, std::string(vm_.atoms().name(module)) + ":" +
                                         std::string(vm_.atoms().name(function)) + "/" +
-                                        std::to_string(arity) + " is not exported"};
+                                        std::to_string(arity) + " is not loaded or not exported"};
   }
-  word number = vm_.new_pid_number();
-  auto p = std::make_unique<process>(vm_, *this, number);
-  process* raw = p.get();
-  start_process(*raw, e->address.load(), args.data(), static_cast<unsigned>(args.size()));
-  entry& en = processes_[number];
-  en.proc = std::move(p);
-  make_runnable(en);
-  return raw;
+  // The argument list lives in a scratch fragment; spawn_process copies it.
+  heap_fragment* scratch = heap_fragment::create(2 * args.size() + 1);
+  term list = nil;
+  for (std::size_t i = args.size(); i-- > 0;) {
+    term* c = scratch->mem + 2 * i;
+    c[0] = args[i];
+    c[1] = list;
+    list = make_list(c);
+  }
+  auto s = spawn_process(vm_, *this, nullptr, module, function, list, {});
+  std::free(scratch);
+  if (!s) return s.err();
+  return find(s->pid);
 }
 
-void local_host::make_runnable(entry& e) {
-  if (e.runnable || e.exited) return;
-  e.runnable = true;
-  run_queue_.push_back(pid_number(e.proc->pid()));
+void local_host::schedule(process& p) { run_queue_.push_back(&p); }
+
+void local_host::arm_timer(word id, std::int64_t deadline_ns) { timers_.emplace(deadline_ns, id); }
+
+void local_host::run_dirty(process& p) {
+  run_dirty_native(p);
+  schedule(p);
 }
 
 void local_host::run() {
   for (;;) {
     while (!run_queue_.empty()) {
-      word number = run_queue_.front();
-      run_queue_.erase(run_queue_.begin());
-      entry& e = processes_.at(number);
-      e.runnable = false;
-      slice_end end = run_slice(*e.proc, *ctx_);
-      if (end == slice_end::yielded) {
-        make_runnable(e);
-      } else if (end == slice_end::exited) {
-        e.exited = true;
-        e.proc->clear_mailbox();
-      } else if (end == slice_end::waiting && e.proc->queue_head_ && *e.proc->save_) {
-        make_runnable(e);
+      process* p = run_queue_.front();
+      run_queue_.pop_front();
+      drive_result r = drive_process(*p, *ctx_);
+      switch (r.outcome) {
+        case drive_outcome::requeue: schedule(*p); break;
+        case drive_outcome::parked: break;
+        case drive_outcome::dirty: run_dirty(*p); break;
+        case drive_outcome::exited:
+          finished_[pid_number(r.finished->pid())] = std::move(r.finished);
+          break;
       }
     }
-    // Nothing runnable: wait for the earliest receive timeout, if any.
-    entry* next = nullptr;
-    for (auto& [n, e] : processes_)
-      if (!e.exited && e.has_deadline && (!next || e.deadline < next->deadline)) next = &e;
-    if (!next) return;
-    std::this_thread::sleep_until(next->deadline);
-    next->has_deadline = false;
-    next->proc->timeout_fired_ = true;
-    make_runnable(*next);
+    // Timers cancelled meanwhile are not waited for.
+    while (!timers_.empty() && !vm_.timers().deadline(timers_.begin()->second))
+      timers_.erase(timers_.begin());
+    if (timers_.empty()) return;
+    auto next = timers_.begin();
+    std::int64_t wait = next->first - vm_.monotonic_ns();
+    if (wait > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(wait));
+    word id = next->second;
+    timers_.erase(next);
+    fire_timer(vm_, id);
   }
 }
 
 process* local_host::find(term pid) const {
   if (!is_pid(pid)) return nullptr;
-  auto it = processes_.find(pid_number(pid));
-  return it == processes_.end() ? nullptr : it->second.proc.get();
-}
-
-bool local_host::send(process& from, term to, term msg) {
-  if (!is_pid(to)) return false;  // registered names arrive with the process issue's registry
-  auto it = processes_.find(pid_number(to));
-  if (it == processes_.end() || it->second.exited) return true;
-  std::size_t words = term_size(msg, &vm_.literals());
-  heap_fragment* f = heap_fragment::create(words);
-  heap_target target{f->mem, &f->off_heap};
-  term copy = copy_term(msg, &vm_.literals(), target);
-  f->used = words;
-  it->second.proc->enqueue(copy, f);
-  make_runnable(it->second);
-  return true;
-}
-
-void local_host::fetch_messages(process&) {}  // one thread: messages go straight to the queue
-
-void local_host::start_receive_timer(process& p, std::uint64_t ms) {
-  entry& e = processes_.at(pid_number(p.pid()));
-  e.has_deadline = true;
-  e.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-}
-
-void local_host::cancel_receive_timer(process& p) {
-  processes_.at(pid_number(p.pid())).has_deadline = false;
+  if (auto live = vm_.processes().find(pid_number(pid))) return live.get();
+  auto it = finished_.find(pid_number(pid));
+  return it == finished_.end() ? nullptr : it->second.get();
 }
 
 bool local_host::autoload(term module) {

@@ -1,12 +1,14 @@
-// A single-threaded host: runs processes one after another on the calling thread. Used by
-// aion-beam and by tests that need a VM without the CAF scheduler.
+// A single-threaded host: runs every process on the calling thread, in order, until none is
+// runnable and no timer is pending. Used by tests that want a VM without the CAF scheduler.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/exec/host.hpp"
@@ -18,44 +20,38 @@ namespace aion::vm {
 
 class vm;
 
-/// Runs processes on one thread until they all finish or wait forever. Not thread-safe: one
-/// thread owns the host, its processes and their messages.
+/// Runs processes on one thread. Not thread-safe: one thread owns the host and everything it
+/// runs. Finished processes are kept (with their heaps) until the host dies, so callers can
+/// read their result and exit reason.
 class local_host final : public process_host {
  public:
   /// `code_path`: directories searched for Module.beam when an undefined module is called.
   explicit local_host(vm& v, std::vector<std::string> code_path = {});
   ~local_host() override;
 
-  /// Creates a process that will call Module:Function(Args...) (args must be immediates or
-  /// live in the returned process's heap: see `make_process`).
+  /// Creates a process that will call Module:Function(Args...). `args` are immediates or
+  /// terms in memory that outlives the call (they are copied into the new process).
   result<process*> spawn(term module, term function, const std::vector<term>& args);
-  /// Runs every runnable process until all have exited or are blocked with no timer pending.
+  /// Runs until no process is runnable and no timer is pending (or only processes waiting
+  /// forever remain).
   void run();
-  /// The process if it is still known (exited processes stay until the host dies).
+  /// The process, live or finished, or nullptr.
   process* find(term pid) const;
 
   // process_host
-  bool send(process& from, term to, term msg) override;
-  void fetch_messages(process& p) override;
-  void start_receive_timer(process& p, std::uint64_t ms) override;
-  void cancel_receive_timer(process& p) override;
+  void schedule(process& p) override;
+  void arm_timer(word id, std::int64_t deadline_ns) override;
+  void run_dirty(process& p) override;
   bool autoload(term module) override;
+  void exited(process& p) override {}
 
  private:
-  struct entry {
-    std::unique_ptr<process> proc;
-    bool runnable = false;
-    bool exited = false;
-    std::chrono::steady_clock::time_point deadline{};
-    bool has_deadline = false;
-  };
-  void make_runnable(entry& e);
-
   vm& vm_;
   std::vector<std::string> code_path_;
   std::unique_ptr<exec_context> ctx_;
-  std::map<word, entry> processes_;
-  std::vector<word> run_queue_;
+  std::deque<process*> run_queue_;
+  std::multimap<std::int64_t, word> timers_;  // deadline → timer id
+  std::unordered_map<word, std::shared_ptr<process>> finished_;
 };
 
 /// Reads a whole file; empty on failure.

@@ -45,7 +45,14 @@ term* process::alloc_fragment(std::size_t words) {
 }
 
 void process::enqueue(term payload, heap_fragment* fragment) {
-  auto* m = new (std::malloc(sizeof(message))) message{nullptr, payload, fragment};
+  auto* m = new (std::malloc(sizeof(message))) message{};
+  m->payload = payload;
+  m->fragment = fragment;
+  enqueue(m);
+}
+
+void process::enqueue(signal* m) {
+  m->next = nullptr;
   *queue_tail_ = m;
   queue_tail_ = &m->next;
   ++queue_len_;
@@ -69,9 +76,13 @@ void process::remove_current_message() {
 void process::clear_mailbox() {
   for (message* m = queue_head_; m;) {
     message* next = m->next;
-    if (m->fragment) heap_fragment::destroy(m->fragment);
-    std::free(m);
+    signal::destroy(m);
     m = next;
+  }
+  for (signal* s = inbox_.close(); s;) {
+    signal* next = s->next;
+    signal::destroy(s);
+    s = next;
   }
   queue_head_ = nullptr;
   queue_tail_ = &queue_head_;

@@ -1,13 +1,16 @@
-// A BEAM process: its heap and stack, registers saved between time slices, mailbox,
-// dictionary and exception state. Hosting (scheduling, signals between threads) lives in
-// the scheduler; this type is what the interpreter runs.
+// A BEAM process: its heap and stack, registers saved between time slices, inbox and
+// mailbox, links and monitors, dictionary and exception state. Signals between processes are
+// in signals.hpp; scheduling is the host's (host.hpp).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
+#include "runtime/exec/signal.hpp"
 #include "runtime/term/atom_table.hpp"
 #include "runtime/term/heap.hpp"
+#include "runtime/term/fun.hpp"
 #include "runtime/term/term_allocator.hpp"
 #include "runtime/term/term.hpp"
 
@@ -20,21 +23,34 @@ struct module;
 /// Exception classes as Erlang names them.
 enum class exception_class : std::uint8_t { error, exit, throw_ };
 
-/// One message in a process's private queue. Its term lives in `fragment` until the message
-/// is removed (then the fragment joins the process's heap fragments) or the queue is
-/// collected into the heap.
-struct message {
-  message* next = nullptr;
-  term payload = nil;
-  heap_fragment* fragment = nullptr;
-};
+/// A message in a process's private queue is the signal that delivered it: its term lives in
+/// `fragment` until the message is removed (the fragment then joins the process's heap
+/// fragments) or the queue is collected into the heap.
+using message = signal;
 
 /// Why a time slice ended.
 enum class slice_end : std::uint8_t {
   yielded,    ///< reductions used up; runnable again at once
   waiting,    ///< blocked in receive (possibly with a timeout)
   exited,     ///< the process finished; `exit_reason_` holds why
-  suspended,  ///< a native suspended it; the host resumes it with a value
+  suspended,  ///< a native suspended it until `resume_process` delivers a value
+  dirty,      ///< a dirty native must run on a dirty thread (process_host::run_dirty)
+};
+
+/// Scheduling state, shared between the thread running a process and its senders.
+enum class process_state : std::uint8_t {
+  runnable,  ///< queued (or about to be) on a scheduler
+  running,   ///< a scheduler (or a dirty thread) is executing it
+  waiting,   ///< in receive, suspended in a native: a signal makes it runnable
+  exited,
+};
+
+/// A monitor this process holds (`origin`: it monitors `pid`) or is the target of.
+struct monitor_link {
+  word ref;
+  term pid;
+  bool origin;
+  term name = nil;  ///< target side: the registered name the monitor was made through
 };
 
 /// A process. Owned by the scheduler that hosts it; every field is touched only by the thread
@@ -92,6 +108,18 @@ class process {
     return non_value;
   }
   term raise_error(term reason) { return raise(exception_class::error, reason); }
+  /// From a native: suspends the calling process; `resume_process` later gives the call its
+  /// value (or raises). Returns what the native must return.
+  term suspend() {
+    suspended_ = true;
+    return non_value;
+  }
+  /// From a native: the process exits now with `reason`, past any catch (exit(self(), kill)).
+  term exit_now(term reason) {
+    raise(exception_class::exit, reason);
+    forced_exit_ = true;
+    return non_value;
+  }
   term badarg() { return raise_error(atoms::badarg); }
   /// error(Reason) whose stack trace starts with `mfa_args`, a {Module, Function, Args} tuple.
   term raise_with_args(term reason, term args) {
@@ -133,6 +161,23 @@ class process {
   term exc_trace_ = non_value; ///< a raw trace being re-raised (see exec/exceptions.hpp)
   std::uint32_t catches_ = 0;
 
+  // signals from other threads (any thread pushes; the running thread drains)
+  inbox inbox_;
+  std::atomic<process_state> state_{process_state::runnable};
+  std::uint32_t home_ = 0;  ///< host's scheduler slot for this process
+
+  // links (pids) and monitors, kept by the process's own thread
+  std::vector<term> links_;
+  std::vector<monitor_link> monitors_;
+
+  // receive timer (timer id, 0 when none) and native suspension
+  word receive_timer_ = 0;
+  bool suspended_ = false;         ///< waiting for resume_process
+  native_fn dirty_native_ = nullptr;  ///< pending dirty native (slice_end::dirty)
+  bool pending_exception_ = false; ///< resumed with an exception: raise at the call site
+  bool forced_exit_ = false;       ///< the pending exception cannot be caught
+  std::uint8_t priority_ = 1;      ///< 0 low, 1 normal, 2 high (scheduling hint)
+
   // mailbox: private queue; `save_` points at the link to the next message to examine
   message* queue_head_ = nullptr;
   message** queue_tail_ = &queue_head_;
@@ -140,8 +185,7 @@ class process {
   std::size_t queue_len_ = 0;
   message** marker_ = nullptr;   ///< receive marker position (recv_marker_bind)
   term marker_ref_ = nil;
-  bool timeout_fired_ = false;  ///< set by the host when the receive timer fires
-  bool timer_armed_ = false;
+  bool timeout_fired_ = false;  ///< set when the receive timer fires
 
   // process dictionary: key/value pairs (GC roots)
   std::vector<term> dictionary_;
@@ -150,13 +194,15 @@ class process {
   term result_ = nil;  ///< what the first function returned, once exited normally
   bool exited_ = false;   ///< the process has finished (normally or not)
   bool crashed_ = false;  ///< it finished with an uncaught exception (class/reason in exc_*)
-  term group_leader_ = nil;
+  term group_leader_ = nil;  ///< pid of the group leader, or nil
   term initial_call_ = nil;  ///< {M, F, A}
   bool trap_exit_ = false;
 
   // ---- mailbox operations (this process's thread) -------------------------------------------
   /// Appends a message whose payload lives in `fragment` (ownership moves to the queue).
   void enqueue(term payload, heap_fragment* fragment);
+  /// Appends a signal's message, taking its fragment and freeing the signal node.
+  void enqueue(signal* s);
   /// Removes the message at the receive cursor; its fragment joins the heap fragments.
   void remove_current_message();
   /// Drops every message and fragment (on exit).

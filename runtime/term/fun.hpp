@@ -32,6 +32,8 @@ struct export_entry {
   /// The VM implements this function with special code in `stub` (erlang:apply/2,3):
   /// loading a module never redirects it.
   bool pinned = false;
+  /// The native may block: it runs on a dirty thread while its process is suspended.
+  bool dirty = false;
   /// Three-word internal instruction used when there is no Erlang code to run: either a call
   /// of `native` or the `undef` error.
   word stub[4] = {};

@@ -1,0 +1,14 @@
+// process_info/2: what a process reports about itself.
+#pragma once
+
+#include "runtime/exec/process.hpp"
+
+namespace aion::vm {
+
+/// Whether `item` is an atom process_info/2 knows.
+bool is_process_info_item(term item);
+/// The answer for `items` (one atom: {Item, Value}; a list: the list of those), built on `p`'s
+/// heap. Runs on `p`'s own thread (for another process, via an info_request signal).
+term process_info_items(process& p, term items);
+
+}  // namespace aion::vm

@@ -1,0 +1,62 @@
+// Creating processes.
+#include <algorithm>
+#include <vector>
+
+#include "runtime/exec/host.hpp"
+#include "runtime/exec/interpreter.hpp"
+#include "runtime/exec/signals.hpp"
+#include "runtime/vm.hpp"
+
+namespace aion::vm {
+
+result<spawned> spawn_process(vm& v, process_host& host, process* parent, term module,
+                              term function, term args, const spawn_options& opts) {
+  std::vector<term> argv;
+  for (term l = args; is_list(l); l = cdr(l)) argv.push_back(car(l));
+  if (argv.size() > 255) return error{errc::invalid_argument, "more than 255 arguments"};
+
+  std::size_t min_heap = std::max<std::size_t>(opts.min_heap_words, process::default_min_heap_words);
+  // The arguments are copied into the child's heap: make room for them up front.
+  std::size_t arg_words = 0;
+  for (term a : argv) arg_words += term_size(a, &v.literals());
+  auto child = std::make_shared<process>(v, host, v.new_pid_number(),
+                                         std::max(min_heap, arg_words + 16));
+  child->min_heap_words_ = min_heap;
+  child->max_heap_words_ = opts.max_heap_words;
+  child->priority_ = opts.priority;
+  if (arg_words) {
+    heap_target target{child->alloc(arg_words), child->off_heap_head()};
+    for (term& a : argv) a = copy_term(a, &v.literals(), target);
+  }
+  export_entry* e = v.code().export_for(module, function, static_cast<unsigned>(argv.size()));
+  start_process(*child, e->address.load(std::memory_order_acquire), argv.data(),
+                static_cast<unsigned>(argv.size()));
+  term* mfa = child->alloc(4);
+  mfa[0].raw = make_header(subtag::tuple, 3);
+  mfa[1] = module;
+  mfa[2] = function;
+  mfa[3] = make_small(static_cast<sword>(argv.size()));
+  child->initial_call_ = make_boxed(mfa);
+
+  spawned out{child->pid()};
+  if (parent) {
+    child->group_leader_ = parent->group_leader_;
+    if (opts.link) {
+      parent->links_.push_back(child->pid());
+      child->links_.push_back(parent->pid());
+    }
+    if (opts.monitor) {
+      word id = v.new_ref_id();
+      parent->monitors_.push_back({id, child->pid(), true});
+      child->monitors_.push_back({id, parent->pid(), false});
+      out.monitor_ref = write_ref(parent->alloc(ref_words), id);
+    }
+  }
+  process& p = *child;
+  p.state_.store(process_state::runnable, std::memory_order_seq_cst);
+  v.processes().insert(std::move(child));
+  host.schedule(p);
+  return out;
+}
+
+}  // namespace aion::vm
