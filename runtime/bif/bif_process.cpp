@@ -281,7 +281,7 @@ term info_for(process& p, term pid, term items) {
       if (!is_process_info_item(car(l))) return p.badarg();
     if (!is_nil(l)) return p.badarg();
   }
-  if (pid == p.pid()) return process_info_items(p, items);
+  if (pid == p.pid()) return process_info_items(p, items, false);
   // Another process answers for itself (its heap is its own): ask it and wait.
   signal* s = signal::make(signal_kind::info_request, p.pid(), items, &p.owner().literals());
   if (!deliver(p.owner(), pid, s)) {

@@ -1133,11 +1133,14 @@ L_wait_timeout : {
   return slice_end::waiting;
 }
 L_recv_marker_reserve : {
+  // The marker remembers the end of the queue before the reference is created, so a
+  // message answering it (even one sent during the creating call) is never skipped.
+  p.marker_ = p.queue_tail_;
+  p.marker_ref_ = nil;
   STORE(I[1], make_small(0));
   NEXT(2);
 }
 L_recv_marker_bind : {
-  p.marker_ = p.queue_tail_;
   p.marker_ref_ = SRC(I[2]);
   NEXT(3);
 }

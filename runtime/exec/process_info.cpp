@@ -24,7 +24,7 @@ term cons(process& p, term h, term t) {
   return make_list(c);
 }
 
-term item_value(process& p, term item) {
+term item_value(process& p, term item, bool on_request) {
   if (item == atoms::message_queue_len) {
     std::size_t n = 0;
     for (message* m = p.queue_head_; m; m = m->next) ++n;
@@ -45,9 +45,9 @@ term item_value(process& p, term item) {
   if (item == atoms::stack_size) return make_small(static_cast<sword>(p.hend_ - p.stop_));
   if (item == atoms::reductions) return make_small(p.reductions_);
   if (item == atoms::status) {
-    // Asked by the process itself it is running; asked through a signal it was waiting or
-    // runnable, which OTP reports the same way for a process between slices.
-    return p.state_.load() == process_state::running ? atoms::running : atoms::waiting;
+    // Asked by itself a process is running; asked by another, it answers from its signal
+    // handling, having been made runnable to do so (OTP reports the same).
+    return on_request ? atoms::runnable : atoms::running;
   }
   if (item == atoms::links) {
     term l = nil;
@@ -99,15 +99,15 @@ bool is_process_info_item(term item) {
   return false;
 }
 
-term process_info_items(process& p, term items) {
+term process_info_items(process& p, term items, bool on_request) {
   if (is_atom(items)) {
-    term v = item_value(p, items);
+    term v = item_value(p, items, on_request);
     // registered_name of an unregistered process is [] rather than a tuple
     if (items == atoms::registered_name && is_nil(v)) return nil;
     return tuple2(p, items, v);
   }
   std::vector<term> out;
-  for (term l = items; is_list(l); l = cdr(l)) out.push_back(tuple2(p, car(l), item_value(p, car(l))));
+  for (term l = items; is_list(l); l = cdr(l)) out.push_back(tuple2(p, car(l), item_value(p, car(l), on_request)));
   term l = nil;
   for (auto it = out.rbegin(); it != out.rend(); ++it) l = cons(p, *it, l);
   return l;

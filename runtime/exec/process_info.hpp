@@ -8,7 +8,8 @@ namespace aion::vm {
 /// Whether `item` is an atom process_info/2 knows.
 bool is_process_info_item(term item);
 /// The answer for `items` (one atom: {Item, Value}; a list: the list of those), built on `p`'s
-/// heap. Runs on `p`'s own thread (for another process, via an info_request signal).
-term process_info_items(process& p, term items);
+/// heap. Runs on `p`'s own thread: `on_request` when another process asked (an info_request
+/// signal).
+term process_info_items(process& p, term items, bool on_request);
 
 }  // namespace aion::vm

@@ -239,7 +239,7 @@ bool handle_signals(process& p) {
         signal::destroy(s);
         break;
       case signal_kind::info_request: {
-        term answer = process_info_items(p, s->payload);
+        term answer = process_info_items(p, s->payload, true);
         resume_process(v, s->from, answer);
         signal::destroy(s);
         break;
