@@ -70,6 +70,10 @@ struct spawn_options {
   std::size_t min_heap_words = 0;
   std::size_t max_heap_words = 0;
   std::uint8_t priority = 1;
+  /// Host's scheduler hint; by default the parent's.
+  std::uint32_t home = UINT32_MAX;
+  /// A pid number reserved with vm::new_pid_number (0: take a fresh one).
+  word pid_number = 0;
 };
 
 /// What spawning returns: the new pid and, with `monitor`, the monitor reference.

@@ -19,11 +19,12 @@ result<spawned> spawn_process(vm& v, process_host& host, process* parent, term m
   // The arguments are copied into the child's heap: make room for them up front.
   std::size_t arg_words = 0;
   for (term a : argv) arg_words += term_size(a, &v.literals());
-  auto child = std::make_shared<process>(v, host, v.new_pid_number(),
+  auto child = std::make_shared<process>(v, host, opts.pid_number ? opts.pid_number : v.new_pid_number(),
                                          std::max(min_heap, arg_words + 16));
   child->min_heap_words_ = min_heap;
   child->max_heap_words_ = opts.max_heap_words;
   child->priority_ = opts.priority;
+  child->home_ = opts.home != UINT32_MAX ? opts.home : parent ? parent->home_ : 0;
   if (arg_words) {
     heap_target target{child->alloc(arg_words), child->off_heap_head()};
     for (term& a : argv) a = copy_term(a, &v.literals(), target);

@@ -11,14 +11,18 @@
 // "M:F/A  why" line each); it exits 1 when there are any.
 #include <dirent.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <future>
+#include <thread>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "runtime/exec/exceptions.hpp"
 #include "runtime/exec/local_host.hpp"
+#include "runtime/host/runtime.hpp"
 #include "runtime/exec/otp_path.hpp"
 #include "runtime/term/printer.hpp"
 #include "runtime/vm.hpp"
@@ -55,10 +59,10 @@ int report_unresolved(aion::vm::vm& machine, const std::vector<std::string>& cod
 }
 
 // When an uncaught `undef` names a module workflow code may not use, says why.
-void explain_refusal(const aion::vm::vm& machine, const aion::vm::process& p) {
+void explain_refusal(const aion::vm::vm& machine, const aion::vm::process_exit& e) {
   using namespace aion::vm;
-  if (p.exc_class_ != exception_class::error || p.exc_reason_ != atoms::undef) return;
-  term reason = p.exit_reason_;  // {undef, [{M, F, Args, Location} | _]}
+  if (e.exc_class != exception_class::error || e.exc_reason.get() != atoms::undef) return;
+  term reason = e.reason.get();  // {undef, [{M, F, Args, Location} | _]}
   if (!is_tuple(reason) || tuple_arity(reason) != 2 || !is_list(tuple_element(reason, 1))) return;
   term frame = car(tuple_element(reason, 1));
   if (!is_tuple(frame) || tuple_arity(frame) < 1 || !is_atom(tuple_element(frame, 0))) return;
@@ -100,7 +104,10 @@ int main(int argc, char** argv) {
   }
   if (unresolved ? positional.empty() : positional.size() != 2) return usage();
 
-  vm machine;
+  runtime_config cfg;
+  cfg.code_path = paths;
+  runtime rt(cfg);
+  vm& machine = rt.machine();
   for (const std::string& dir : paths) {
     for (const std::string& file : beam_files(dir)) {
       auto bytes = read_file_bytes(file);
@@ -108,47 +115,50 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "aion-beam: cannot read %s\n", file.c_str());
         return 2;
       }
-      auto loaded = machine.load_module(*bytes);
+      auto loaded = rt.load_module(*bytes);
       if (!loaded) {
         std::fprintf(stderr, "aion-beam: %s: %s\n", file.c_str(), loaded.err().message.c_str());
         return 2;
       }
     }
   }
-  // Modules not found in the -pa directories load on first call from the installed OTP.
-  std::vector<std::string> code_path = paths;
-  for (std::string& dir : otp_code_path()) code_path.push_back(std::move(dir));
-  if (unresolved) return report_unresolved(machine, code_path, positional);
+  if (unresolved) {
+    std::vector<std::string> code_path = paths;
+    for (std::string& dir : otp_code_path()) code_path.push_back(std::move(dir));
+    return report_unresolved(machine, code_path, positional);
+  }
 
-  auto module = machine.atom(positional[0]);
-  auto function = machine.atom(positional[1]);
-  if (!module || !function) return usage();
-  local_host host(machine, code_path);
-  auto spawned = host.spawn(*module, *function, {});
+  std::promise<process_exit> done;
+  auto finished = done.get_future();
+  auto spawned = rt.spawn(positional[0], positional[1], {}, {},
+                          [&done](const process_exit& e) { done.set_value(e); });
   if (!spawned) {
     std::fprintf(stderr, "aion-beam: %s\n", spawned.err().message.c_str());
     return 2;
   }
-  process* p = *spawned;
-  term pid = p->pid();
-  host.run();
-  p = host.find(pid);
-  if (!p->exited_) {
-    std::fprintf(stderr, "aion-beam: %s:%s() never returned (it waits for a message)\n",
-                 positional[0].c_str(), positional[1].c_str());
-    return 1;
+  // Nothing outside can send to these processes: once every scheduler is idle with no timer
+  // pending, a process still alive waits forever.
+  int quiet_checks = 0;
+  while (finished.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+    quiet_checks = rt.quiescent() ? quiet_checks + 1 : 0;
+    if (quiet_checks >= 3) {
+      std::fprintf(stderr, "aion-beam: %s:%s() never returned (it waits for a message)\n",
+                   positional[0].c_str(), positional[1].c_str());
+      return 1;
+    }
   }
-  if (!p->crashed_) {
-    std::string out = format_term(machine.atoms(), p->result_);
+  process_exit e = finished.get();
+  if (!e.crashed && e.normal) {
+    std::string out = e.result.to_string(machine);
     out.push_back('\n');
     std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
     return 0;
   }
-  std::string cls(machine.atoms().name(exception_class_atom(p->exc_class_)));
-  std::string reason = format_term(machine.atoms(), p->exc_reason_);
-  std::string exit_reason = format_term(machine.atoms(), p->exit_reason_);
+  std::string cls(machine.atoms().name(exception_class_atom(e.exc_class)));
+  std::string reason = e.crashed ? e.exc_reason.to_string(machine) : e.reason.to_string(machine);
   std::fprintf(stderr, "aion-beam: uncaught %s: %s\n  exit reason: %s\n", cls.c_str(),
-               reason.c_str(), exit_reason.c_str());
-  explain_refusal(machine, *p);
+               reason.c_str(), e.reason.to_string(machine).c_str());
+  explain_refusal(machine, e);
   return 1;
 }
