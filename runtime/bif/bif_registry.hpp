@@ -32,7 +32,9 @@ std::span<const bif_def> bifs_exception();
 std::span<const bif_def> bifs_misc();
 std::span<const bif_def> bifs_map();
 std::span<const bif_def> bifs_math();
-std::span<const bif_def> bifs_process();
 std::span<const bif_def> bifs_binary_module();
+std::span<const bif_def> bifs_unicode();
+std::span<const bif_def> bifs_phash();
+std::span<const bif_def> bifs_checksum();
 
 }  // namespace aion::vm
