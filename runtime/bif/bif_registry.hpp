@@ -36,5 +36,6 @@ std::span<const bif_def> bifs_binary_module();
 std::span<const bif_def> bifs_unicode();
 std::span<const bif_def> bifs_phash();
 std::span<const bif_def> bifs_checksum();
+std::span<const bif_def> bifs_process();
 
 }  // namespace aion::vm
