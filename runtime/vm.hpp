@@ -60,6 +60,11 @@ class vm {
   /// The atom named `name`, interned (names over 255 characters are refused with an error).
   result<term> atom(std::string_view name);
 
+  /// The embedding application's context (the engine, a test), for natives to find through
+  /// `p.owner().embedder()`. Set once before processes run; not owned.
+  void set_embedder(void* context) { embedder_ = context; }
+  void* embedder() const { return embedder_; }
+
   /// Fresh identities, unique within this VM.
   word new_ref_id() { return next_ref_.fetch_add(1, std::memory_order_relaxed); }
   word new_pid_number() { return next_pid_.fetch_add(1, std::memory_order_relaxed); }
@@ -73,6 +78,7 @@ class vm {
   process_table processes_;
   name_registry names_;
   timer_service timers_;
+  void* embedder_ = nullptr;
   std::atomic<word> next_ref_{1};
   std::atomic<word> next_pid_{1};
   std::atomic<word> next_unique_{1};
