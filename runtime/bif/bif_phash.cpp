@@ -89,7 +89,7 @@ class legacy_hasher {
         const fun_entry* fe = fun_entry_of(x);
         word free = fun_num_free(x);
         h_ = h_ * k_fun + static_cast<std::uint32_t>(free);
-        h_ = h_ * k_byte_seq + atom_name_hash(atoms_.name(fe->module_name));
+        h_ = h_ * k_byte_seq + atoms_.hash(fe->module_name);
         h_ = h_ * k_integer + fe->index;
         h_ = h_ * k_integer + fe->old_uniq;
         for (word i = free; i-- > 0;) stack.push_back({item::value, fun_free_vars(x)[i], 0});
@@ -110,7 +110,7 @@ class legacy_hasher {
     if (is_nil(x)) {
       h_ = h_ * k_positive + 1;
     } else if (is_atom(x)) {
-      h_ = h_ * k_byte_seq + atom_name_hash(atoms_.name(x));
+      h_ = h_ * k_byte_seq + atoms_.hash(x);
     } else if (is_small(x)) {
       sword v = small_value(x);
       std::uint64_t mag = v < 0 ? -static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
@@ -146,8 +146,8 @@ class legacy_hasher {
     } else if (is_boxed_of(x, subtag::export_fun)) {
       const export_entry* e = export_of(x);
       h_ = h_ * k_export + e->arity;
-      h_ = h_ * k_byte_seq + atom_name_hash(atoms_.name(e->module));
-      h_ = h_ * k_byte_seq + atom_name_hash(atoms_.name(e->function));
+      h_ = h_ * k_byte_seq + atoms_.hash(e->module);
+      h_ = h_ * k_byte_seq + atoms_.hash(e->function);
     } else if (is_map(x)) {
       h_ = h_ * k_map + k_map_add + phash2(atoms_, x, 0);
     } else if (is_pid(x)) {
