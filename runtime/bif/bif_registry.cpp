@@ -11,7 +11,8 @@ void register_builtins(vm& v) {
   for (auto family : {bifs_arith(), bifs_compare(), bifs_types(), bifs_tuple(), bifs_list(),
                       bifs_convert(), bifs_binary(), bifs_exception(), bifs_misc(), bifs_map(),
                       bifs_math(), bifs_binary_module(), bifs_unicode(),
-                      bifs_phash(), bifs_checksum(), bifs_system(), bifs_time()}) {
+                      bifs_phash(), bifs_checksum(), bifs_system(), bifs_time(),
+                      bifs_process() /* keep: spawn, links, monitors (bif_process.cpp) */}) {
     for (const bif_def& d : family) {
       term m = *v.atoms().intern(d.module);
       term f = *v.atoms().intern(d.name);

@@ -36,6 +36,7 @@ std::span<const bif_def> bifs_binary_module();
 std::span<const bif_def> bifs_unicode();
 std::span<const bif_def> bifs_phash();
 std::span<const bif_def> bifs_checksum();
+std::span<const bif_def> bifs_process();
 std::span<const bif_def> bifs_system();
 std::span<const bif_def> bifs_time();
 

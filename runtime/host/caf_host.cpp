@@ -188,15 +188,29 @@ void caf_host::exited(process& p) { runtime_.process_exited(p); }
 
 void caf_host::stop() {
   if (stopped_.exchange(true)) return;
-  // Kill every process (new ones spawned meanwhile too) and wait until none is left.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (vm_.processes().size() > 0 && std::chrono::steady_clock::now() < deadline) {
+  // Kill every process and wait until none is left; processes spawned meanwhile are killed by
+  // a later pass, made whenever the count stops falling.
+  auto kill_all = [this] {
     for (term pid : vm_.processes().pids()) {
       signal* s = signal::make(signal_kind::exit, nil, atoms::kill, &vm_.literals());
       s->untrappable = true;
       if (!deliver(vm_, pid, s)) signal::destroy(s);
     }
+  };
+  kill_all();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::size_t last = vm_.processes().size();
+  int still = 0;
+  while (last > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::size_t now = vm_.processes().size();
+    if (now < last) {
+      still = 0;
+    } else if (++still == 50) {
+      kill_all();
+      still = 0;
+    }
+    last = now;
   }
   for (auto& a : schedulers_) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   for (auto& a : dirty_workers_) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);

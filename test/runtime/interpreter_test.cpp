@@ -70,3 +70,26 @@ BOOST_AUTO_TEST_CASE(stdlib_modules_load_on_first_call) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(builtins)
+
+BOOST_AUTO_TEST_CASE(every_builtin_family_is_registered) {
+  // One representative per family: a family dropped from the registry fails here.
+  vm v;
+  const char* probes[][3] = {{"erlang", "+", "2"},           {"erlang", "=:=", "2"},
+                             {"erlang", "is_atom", "1"},     {"erlang", "element", "2"},
+                             {"lists", "reverse", "2"},      {"erlang", "atom_to_list", "1"},
+                             {"erlang", "byte_size", "1"},   {"erlang", "throw", "1"},
+                             {"erlang", "make_ref", "0"},    {"maps", "get", "2"},
+                             {"math", "sqrt", "1"},          {"erlang", "spawn", "3"},
+                             {"erlang", "monitor", "2"},     {"erlang", "send_after", "3"}};
+  for (auto& p : probes) {
+    auto m = *v.atom(p[0]);
+    auto f = *v.atom(p[1]);
+    BOOST_TEST_CONTEXT(p[0] << ":" << p[1] << "/" << p[2]) {
+      BOOST_TEST(v.code().find_native(m, f, static_cast<unsigned>(std::stoi(p[2]))) != nullptr);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
