@@ -41,7 +41,7 @@ result<spawned> spawn_process(vm& v, process_host& host, process* parent, term m
 
   spawned out{child->pid()};
   if (parent) {
-    child->group_leader_ = parent->group_leader_;
+    child->group_leader_ = is_pid(parent->group_leader_) ? parent->group_leader_ : parent->pid();
     if (opts.link) {
       parent->links_.push_back(child->pid());
       child->links_.push_back(parent->pid());
