@@ -1,10 +1,13 @@
 #include "runtime/vm.hpp"
 
 #include <chrono>
+#include <cstdio>
+#include <stdexcept>
 
 #include "runtime/bif/bif_registry.hpp"
 #include "runtime/code/instructions.hpp"
 #include "runtime/code/loader.hpp"
+#include "runtime/code/preloaded.hpp"
 
 namespace aion::vm {
 
@@ -19,15 +22,22 @@ std::int64_t real_ns() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-vm_config with_default_clock(vm_config cfg) {
+vm_config with_defaults(vm_config cfg) {
   if (!cfg.clock.monotonic_ns) cfg.clock.monotonic_ns = steady_ns;
   if (!cfg.clock.system_ns) cfg.clock.system_ns = real_ns;
+  if (!cfg.output) {
+    cfg.output = [](term stream, term, std::string_view text) {
+      std::FILE* f = stream == atoms::standard_error ? stderr : stdout;
+      std::fwrite(text.data(), 1, text.size(), f);
+      std::fflush(f);
+    };
+  }
   return cfg;
 }
 }  // namespace
 
 vm::vm(const vm_config& cfg)
-    : config_(with_default_clock(cfg)),
+    : config_(with_defaults(cfg)),
       atoms_(config_.max_atoms),
       literals_(config_.literal_reserve_bytes),
       code_(std::make_unique<code_registry>(handler_of(op::stub_native),
@@ -40,6 +50,14 @@ vm::vm(const vm_config& cfg)
     e->address.store(e->stub, std::memory_order_release);
   }
   register_builtins(*this);
+  for (const bif_def& d : bifs_io()) {
+    auto r = code_->register_native(*atoms_.intern(d.module), *atoms_.intern(d.name), d.arity, d.fn);
+    if (!r) throw std::logic_error("duplicate builtin in bifs_io");
+  }
+  for (const preloaded_module& m : preloaded_modules()) {
+    auto loaded = load_module(m.beam);
+    if (!loaded) throw std::logic_error(std::string("preloaded module ") + m.name + ": " + loaded.err().message);
+  }
 }
 
 vm::~vm() = default;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <cstddef>
 #include <memory>
 #include <string_view>
@@ -25,12 +26,17 @@ struct vm_clock {
   std::int64_t (*system_ns)() = nullptr;
 };
 
+/// Where io:format and friends write: the stream (standard_io or standard_error), the pid
+/// of the process that wrote, and UTF-8 text. Called from scheduler threads, concurrently.
+using output_sink = std::function<void(term stream, term writer, std::string_view text)>;
+
 /// Limits and sizes of a VM instance.
 struct vm_config {
   std::size_t max_atoms = atom_table::default_limit;
   std::size_t max_module_bytes = std::size_t{64} << 20;  ///< larger .beam files are refused
   std::size_t literal_reserve_bytes = std::size_t{8} << 30;
   vm_clock clock;  ///< null members: the system's steady and real-time clocks
+  output_sink output;  ///< empty: write to this process's stdout and stderr
 };
 
 /// Owns the shared state of one VM. Thread-safe: its parts lock internally.
@@ -53,6 +59,13 @@ class vm {
   timer_service& timers() { return timers_; }
   std::int64_t monotonic_ns() const { return config_.clock.monotonic_ns(); }
   std::int64_t system_ns() const { return config_.clock.system_ns(); }
+  /// Writes program output (see output_sink).
+  void output(term stream, term writer, std::string_view text) const {
+    config_.output(stream, writer, text);
+  }
+  /// The group leader of processes the host spawns (the standard_io server), or nil.
+  term default_group_leader() const { return default_group_leader_.load(); }
+  void set_default_group_leader(term pid) { default_group_leader_.store(pid); }
 
   /// Loads a .beam file image and makes it the module's current version.
   result<const module*> load_module(std::string_view beam_bytes);
@@ -79,6 +92,7 @@ class vm {
   name_registry names_;
   timer_service timers_;
   void* embedder_ = nullptr;
+  std::atomic<term> default_group_leader_{nil};
   std::atomic<word> next_ref_{1};
   std::atomic<word> next_pid_{1};
   std::atomic<word> next_unique_{1};

@@ -37,6 +37,8 @@ std::span<const bif_def> bifs_unicode();
 std::span<const bif_def> bifs_phash();
 std::span<const bif_def> bifs_checksum();
 std::span<const bif_def> bifs_process();
+/// aion_io_server's output native; registered by vm.cpp itself.
+std::span<const bif_def> bifs_io();
 std::span<const bif_def> bifs_system();
 std::span<const bif_def> bifs_time();
 

@@ -19,7 +19,9 @@ std::optional<std::string> read_file_bytes(const std::string& path) {
 }
 
 local_host::local_host(vm& v, std::vector<std::string> code_path)
-    : vm_(v), code_path_(std::move(code_path)), ctx_(std::make_unique<exec_context>()) {}
+    : vm_(v), code_path_(std::move(code_path)), ctx_(std::make_unique<exec_context>()) {
+  start_io_servers(vm_, *this);
+}
 
 local_host::~local_host() {
   // Processes still alive when the host goes: drop them from the VM's table.

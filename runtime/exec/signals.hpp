@@ -118,3 +118,10 @@ bool resume_process(vm& v, term pid, term value, bool raised = false,
 void kill_process_now(process& p, term reason);
 
 }  // namespace aion::vm
+
+namespace aion::vm {
+/// Starts the I/O servers every VM has (aion_io_server on standard_io, registered as `user`,
+/// and on standard_error, registered as `standard_error`) and makes the first the group leader
+/// of the processes `host` spawns.
+void start_io_servers(vm& v, process_host& host);
+}  // namespace aion::vm

@@ -40,6 +40,7 @@ result<spawned> spawn_process(vm& v, process_host& host, process* parent, term m
   child->initial_call_ = make_boxed(mfa);
 
   spawned out{child->pid()};
+  child->group_leader_ = v.default_group_leader();
   if (parent) {
     child->group_leader_ = is_pid(parent->group_leader_) ? parent->group_leader_ : parent->pid();
     if (opts.link) {
@@ -58,6 +59,25 @@ result<spawned> spawn_process(vm& v, process_host& host, process* parent, term m
   v.processes().insert(std::move(child));
   host.schedule(p);
   return out;
+}
+
+void start_io_servers(vm& v, process_host& host) {
+  term module = *v.atom("aion_io_server");
+  term loop = *v.atom("loop");
+  for (term stream : {atoms::standard_io, atoms::standard_error}) {
+    term* cell = v.literals().allocate(2);
+    cell[0] = stream;
+    cell[1] = nil;
+    auto s = spawn_process(v, host, nullptr, module, loop, make_list(cell), {});
+    if (!s) continue;
+    if (stream == atoms::standard_io) {
+      // io:format(standard_io, ...) goes to the group leader; `user` names the server itself.
+      v.names().add(atoms::user, s->pid);
+      v.set_default_group_leader(s->pid);
+    } else {
+      v.names().add(stream, s->pid);
+    }
+  }
 }
 
 }  // namespace aion::vm

@@ -45,6 +45,7 @@ runtime::runtime(runtime_config cfg)
   if (cfg.otp_code_path)
     for (std::string& d : otp_code_path()) path.push_back(std::move(d));
   host_ = std::make_unique<caf_host>(*this, *vm_, cfg.scheduler_threads, cfg.dirty_threads, path);
+  start_io_servers(*vm_, *host_);
 }
 
 runtime::~runtime() { shutdown(); }
