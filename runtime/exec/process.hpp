@@ -71,9 +71,11 @@ class process {
 
   // ---- heap ----------------------------------------------------------------------------------
   /// `words` fresh words on this process's heap, or in a new heap fragment when the heap is full.
-  /// Never collects garbage, so terms held in C++ locals stay valid.
+  /// Never collects garbage, so terms held in C++ locals stay valid. The last word before the
+  /// stack is never handed out: the interpreter pushes a return address there at its next call
+  /// without a heap check (interpreter.cpp's cp_reserve).
   term* alloc(std::size_t words) {
-    if (static_cast<std::size_t>(stop_ - htop_) >= words) {
+    if (static_cast<std::size_t>(stop_ - htop_) > words) {
       term* p = htop_;
       htop_ += words;
       return p;
