@@ -23,14 +23,14 @@ term atom_named(process& p, std::string_view name) { return *p.owner().atom(name
 term string_term(process& p, std::string_view s) { return bytes_to_list(p, s); }
 
 // ---- module_info ------------------------------------------------------------------------------
+// erl lists a module's exports in the reverse order their export entries were created, which
+// for a module nothing referenced before it loaded is the reverse of its export table (ExpT).
+// Entries created earlier (by a literal `fun M:F/A` in the module itself or by another
+// module's import) move to the end in erl; aion keeps no creation order and ignores them.
 term exports_of(process& p, const module& m) {
-  std::vector<const module::export_def*> defs;
-  for (const auto& d : m.exported) defs.push_back(&d);
-  // In code order, as erl lists them.
-  std::sort(defs.begin(), defs.end(), [](auto* a, auto* b) { return a->address < b->address; });
-  std::vector<term> items;
-  for (auto* d : defs) items.push_back(tuple_of(p, {d->function, make_small(d->arity)}));
-  return list_of(p, items.data(), items.size());
+  term list = nil;
+  for (const auto& d : m.exported) list = cons(p, tuple_of(p, {d.function, make_small(d.arity)}), list);
+  return list;
 }
 
 term functions_of(process& p, const module& m) {
