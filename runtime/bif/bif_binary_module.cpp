@@ -137,8 +137,7 @@ bool scope_option(term t, std::size_t size, search_options& o) {
 }
 
 // Parses `opts`; `split_options` allows global/trim/trim_all besides {scope, _}.
-bool parse_options(process& p, term opts, std::size_t size, bool split_options,
-                   search_options& o) {
+bool parse_options(process& p, term opts, std::size_t size, bool split_options, search_options& o) {
   o.from = 0;
   o.to = size;
   const atom_table& at = atoms_of(p);
@@ -160,7 +159,9 @@ bool parse_options(process& p, term opts, std::size_t size, bool split_options,
   return is_nil(opts);
 }
 
-term nomatch(process& p) { return *p.owner().atom("nomatch"); }
+term nomatch(process& p) {
+  return *p.owner().atom("nomatch");
+}
 
 term match_impl(process& p, term subject, term pattern, term opts) {
   pattern_set pats;
@@ -173,8 +174,12 @@ term match_impl(process& p, term subject, term pattern, term opts) {
   if (!pats.find(hay, o.from, o.to, &pos, &len)) return nomatch(p);
   return tuple_of(p, {make_small(static_cast<sword>(pos)), make_small(static_cast<sword>(len))});
 }
-term match2(process& p, const term* a) { return match_impl(p, a[0], a[1], nil); }
-term match3(process& p, const term* a) { return match_impl(p, a[0], a[1], a[2]); }
+term match2(process& p, const term* a) {
+  return match_impl(p, a[0], a[1], nil);
+}
+term match3(process& p, const term* a) {
+  return match_impl(p, a[0], a[1], a[2]);
+}
 
 term matches_impl(process& p, term subject, term pattern, term opts) {
   pattern_set pats;
@@ -186,11 +191,16 @@ term matches_impl(process& p, term subject, term pattern, term opts) {
   std::vector<term> found;
   std::size_t pos, len;
   for (std::size_t at = o.from; pats.find(hay, at, o.to, &pos, &len); at = pos + len)
-    found.push_back(tuple_of(p, {make_small(static_cast<sword>(pos)), make_small(static_cast<sword>(len))}));
+    found.push_back(
+        tuple_of(p, {make_small(static_cast<sword>(pos)), make_small(static_cast<sword>(len))}));
   return list_of(p, found.data(), found.size());
 }
-term matches2(process& p, const term* a) { return matches_impl(p, a[0], a[1], nil); }
-term matches3(process& p, const term* a) { return matches_impl(p, a[0], a[1], a[2]); }
+term matches2(process& p, const term* a) {
+  return matches_impl(p, a[0], a[1], nil);
+}
+term matches3(process& p, const term* a) {
+  return matches_impl(p, a[0], a[1], a[2]);
+}
 
 term split_impl(process& p, term subject, term pattern, term opts) {
   pattern_set pats;
@@ -218,8 +228,12 @@ term split_impl(process& p, term subject, term pattern, term opts) {
   for (auto [b, e] : parts) out.push_back(part_of(p, subject, b, e - b));
   return list_of(p, out.data(), out.size());
 }
-term split2(process& p, const term* a) { return split_impl(p, a[0], a[1], nil); }
-term split3(process& p, const term* a) { return split_impl(p, a[0], a[1], a[2]); }
+term split2(process& p, const term* a) {
+  return split_impl(p, a[0], a[1], nil);
+}
+term split3(process& p, const term* a) {
+  return split_impl(p, a[0], a[1], a[2]);
+}
 
 term compile_pattern(process& p, const term* a) {
   pattern_set pats;
@@ -241,7 +255,9 @@ term part2(process& p, const term* a) {
   if (!is_tuple(a[1]) || tuple_arity(a[1]) != 2) return p.badarg();
   return part_impl(p, a[0], tuple_element(a[1], 0), tuple_element(a[1], 1));
 }
-term part3(process& p, const term* a) { return part_impl(p, a[0], a[1], a[2]); }
+term part3(process& p, const term* a) {
+  return part_impl(p, a[0], a[1], a[2]);
+}
 
 term at2(process& p, const term* a) {
   std::deque<std::string> scratch;
@@ -277,8 +293,12 @@ term copy_impl(process& p, term subject, term times) {
   for (std::size_t i = 0; i < n; ++i) std::memcpy(data + i * s.size(), s.data(), s.size());
   return bin;
 }
-term copy1(process& p, const term* a) { return copy_impl(p, a[0], make_small(1)); }
-term copy2(process& p, const term* a) { return copy_impl(p, a[0], a[1]); }
+term copy1(process& p, const term* a) {
+  return copy_impl(p, a[0], make_small(1));
+}
+term copy2(process& p, const term* a) {
+  return copy_impl(p, a[0], a[1]);
+}
 
 term referenced_byte_size(process& p, const term* a) {
   if (!is_bitstring(a[0])) return p.badarg();
@@ -316,14 +336,22 @@ term common_affix(process& p, term list, bool suffix) {
   }
   return make_small(static_cast<sword>(n));
 }
-term longest_common_prefix(process& p, const term* a) { return common_affix(p, a[0], false); }
-term longest_common_suffix(process& p, const term* a) { return common_affix(p, a[0], true); }
+term longest_common_prefix(process& p, const term* a) {
+  return common_affix(p, a[0], false);
+}
+term longest_common_suffix(process& p, const term* a) {
+  return common_affix(p, a[0], true);
+}
 
-// ---- unsigned integers ------------------------------------------------------------------------------
+// ---- unsigned integers
+// ------------------------------------------------------------------------------
 bool little_endian_option(term t, bool* little) {
-  if (t == atoms::big) *little = false;
-  else if (t == atoms::little) *little = true;
-  else return false;
+  if (t == atoms::big)
+    *little = false;
+  else if (t == atoms::little)
+    *little = true;
+  else
+    return false;
   return true;
 }
 
@@ -341,8 +369,12 @@ term decode_unsigned_impl(process& p, term subject, term endianness) {
   term r = make_integer_from_limbs(allocator_of(p), limbs.data(), limbs.size(), false);
   return is_value(r) ? r : p.raise_error(atoms::system_limit);
 }
-term decode_unsigned1(process& p, const term* a) { return decode_unsigned_impl(p, a[0], atoms::big); }
-term decode_unsigned2(process& p, const term* a) { return decode_unsigned_impl(p, a[0], a[1]); }
+term decode_unsigned1(process& p, const term* a) {
+  return decode_unsigned_impl(p, a[0], atoms::big);
+}
+term decode_unsigned2(process& p, const term* a) {
+  return decode_unsigned_impl(p, a[0], a[1]);
+}
 
 term encode_unsigned_impl(process& p, term value, term endianness) {
   bool little;
@@ -366,8 +398,12 @@ term encode_unsigned_impl(process& p, term value, term endianness) {
   if (!little) std::reverse(bytes.begin(), bytes.end());
   return make_binary(allocator_of(p), bytes);
 }
-term encode_unsigned1(process& p, const term* a) { return encode_unsigned_impl(p, a[0], atoms::big); }
-term encode_unsigned2(process& p, const term* a) { return encode_unsigned_impl(p, a[0], a[1]); }
+term encode_unsigned1(process& p, const term* a) {
+  return encode_unsigned_impl(p, a[0], atoms::big);
+}
+term encode_unsigned2(process& p, const term* a) {
+  return encode_unsigned_impl(p, a[0], a[1]);
+}
 
 constexpr bif_def defs[] = {
     {"binary", "match", 2, match2},
@@ -396,6 +432,8 @@ constexpr bif_def defs[] = {
 
 }  // namespace
 
-std::span<const bif_def> bifs_binary_module() { return defs; }
+std::span<const bif_def> bifs_binary_module() {
+  return defs;
+}
 
 }  // namespace aion::vm

@@ -51,13 +51,17 @@ term checksum(process& p, std::uint32_t start, term data, Update update) {
   return make_unsigned(allocator_of(p), c);
 }
 
-term crc32_1(process& p, const term* a) { return checksum(p, 0, a[0], ::crc32); }
+term crc32_1(process& p, const term* a) {
+  return checksum(p, 0, a[0], ::crc32);
+}
 term crc32_2(process& p, const term* a) {
   auto start = checksum_arg(a[0]);
   if (!start) return p.badarg();
   return checksum(p, *start, a[1], ::crc32);
 }
-term adler32_1(process& p, const term* a) { return checksum(p, 1, a[0], ::adler32); }
+term adler32_1(process& p, const term* a) {
+  return checksum(p, 1, a[0], ::adler32);
+}
 term adler32_2(process& p, const term* a) {
   auto start = checksum_arg(a[0]);
   if (!start) return p.badarg();
@@ -71,13 +75,19 @@ term combine(process& p, const term* a, Combine fn) {
   if (!first || !second || !size || *size > 0xFFFFFFFFu) return p.badarg();
   return make_unsigned(allocator_of(p), fn(*first, *second, static_cast<z_off_t>(*size)));
 }
-term crc32_combine3(process& p, const term* a) { return combine(p, a, ::crc32_combine); }
-term adler32_combine3(process& p, const term* a) { return combine(p, a, ::adler32_combine); }
+term crc32_combine3(process& p, const term* a) {
+  return combine(p, a, ::crc32_combine);
+}
+term adler32_combine3(process& p, const term* a) {
+  return combine(p, a, ::adler32_combine);
+}
 
-// ---- md5 ------------------------------------------------------------------------------------------
+// ---- md5
+// ------------------------------------------------------------------------------------------
 term digest_binary(process& p, const md5_state& s) {
   auto d = s.digest();
-  return make_binary(allocator_of(p), std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+  return make_binary(allocator_of(p),
+                     std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
 }
 term context_binary(process& p, const md5_state& s) {
   auto bytes = s.save();
@@ -99,7 +109,9 @@ term md5_1(process& p, const term* a) {
   s.update(bytes);
   return digest_binary(p, s);
 }
-term md5_init0(process& p, const term*) { return context_binary(p, md5_state()); }
+term md5_init0(process& p, const term*) {
+  return context_binary(p, md5_state());
+}
 term md5_update2(process& p, const term* a) {
   md5_state s;
   std::string scratch;
@@ -129,6 +141,8 @@ constexpr bif_def defs[] = {
 
 }  // namespace
 
-std::span<const bif_def> bifs_checksum() { return defs; }
+std::span<const bif_def> bifs_checksum() {
+  return defs;
+}
 
 }  // namespace aion::vm

@@ -17,10 +17,10 @@ namespace aion::vm {
 namespace {
 
 // The multipliers, one per kind of term.
-constexpr std::uint32_t k_byte_seq = 268440163;   // atoms, binary bytes, fun modules
-constexpr std::uint32_t k_integer = 268439161;    // integer bytes, list bytes, fun identity
-constexpr std::uint32_t k_positive = 268435459;   // [] and non-negative integers
-constexpr std::uint32_t k_negative = 268436141;   // negative integers, binary sizes
+constexpr std::uint32_t k_byte_seq = 268440163;  // atoms, binary bytes, fun modules
+constexpr std::uint32_t k_integer = 268439161;   // integer bytes, list bytes, fun identity
+constexpr std::uint32_t k_positive = 268435459;  // [] and non-negative integers
+constexpr std::uint32_t k_negative = 268436141;  // negative integers, binary sizes
 constexpr std::uint32_t k_pid = 268438633;
 constexpr std::uint32_t k_float = 268437017;
 constexpr std::uint32_t k_list_end = 268437511;
@@ -131,13 +131,15 @@ class legacy_hasher {
       if (d == 0.0) d = 0.0;  // -0.0 hashes as 0.0
       std::uint64_t bits;
       std::memcpy(&bits, &d, 8);
-      h_ = h_ * k_float + (static_cast<std::uint32_t>(bits) ^ static_cast<std::uint32_t>(bits >> 32));
+      h_ = h_ * k_float +
+           (static_cast<std::uint32_t>(bits) ^ static_cast<std::uint32_t>(bits >> 32));
     } else if (is_bitstring(x)) {
       bit_view v = bitstring_view(x);
       std::size_t bytes = v.bit_size / 8, rest = v.bit_size % 8;
       std::string buf((v.bit_size + 7) / 8, '\0');
       copy_bits(v.bytes, v.bit_offset, reinterpret_cast<unsigned char*>(buf.data()), 0, v.bit_size);
-      for (std::size_t i = 0; i < bytes; ++i) h_ = h_ * k_byte_seq + static_cast<unsigned char>(buf[i]);
+      for (std::size_t i = 0; i < bytes; ++i)
+        h_ = h_ * k_byte_seq + static_cast<unsigned char>(buf[i]);
       if (rest) {
         std::uint32_t b = static_cast<unsigned char>(buf[bytes]) >> (8 - rest);
         h_ = (h_ * k_byte_seq + b) * k_bits + static_cast<std::uint32_t>(rest);
@@ -176,6 +178,8 @@ constexpr bif_def defs[] = {
 
 }  // namespace
 
-std::span<const bif_def> bifs_phash() { return defs; }
+std::span<const bif_def> bifs_phash() {
+  return defs;
+}
 
 }  // namespace aion::vm

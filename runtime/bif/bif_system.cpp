@@ -19,8 +19,12 @@ namespace aion::vm {
 
 namespace {
 
-term atom_named(process& p, std::string_view name) { return *p.owner().atom(name); }
-term string_term(process& p, std::string_view s) { return bytes_to_list(p, s); }
+term atom_named(process& p, std::string_view name) {
+  return *p.owner().atom(name);
+}
+term string_term(process& p, std::string_view s) {
+  return bytes_to_list(p, s);
+}
 
 // ---- module_info ------------------------------------------------------------------------------
 // erl lists a module's exports in the reverse order their export entries were created, which
@@ -29,13 +33,15 @@ term string_term(process& p, std::string_view s) { return bytes_to_list(p, s); }
 // module's import) move to the end in erl; aion keeps no creation order and ignores them.
 term exports_of(process& p, const module& m) {
   term list = nil;
-  for (const auto& d : m.exported) list = cons(p, tuple_of(p, {d.function, make_small(d.arity)}), list);
+  for (const auto& d : m.exported)
+    list = cons(p, tuple_of(p, {d.function, make_small(d.arity)}), list);
   return list;
 }
 
 term functions_of(process& p, const module& m) {
   std::vector<term> items;
-  for (const function_info& f : m.functions) items.push_back(tuple_of(p, {f.name, make_small(f.arity)}));
+  for (const function_info& f : m.functions)
+    items.push_back(tuple_of(p, {f.name, make_small(f.arity)}));
   return list_of(p, items.data(), items.size());
 }
 
@@ -248,8 +254,12 @@ term call_operator(process& p, const term* a, const char* op) {
   native_fn fn = p.owner().code().find_native(atoms::erlang, *p.owner().atom(op), 2);
   return fn ? fn(p, a) : p.raise_error(atoms::undef);
 }
-term append2(process& p, const term* a) { return call_operator(p, a, "++"); }
-term subtract2(process& p, const term* a) { return call_operator(p, a, "--"); }
+term append2(process& p, const term* a) {
+  return call_operator(p, a, "++");
+}
+term subtract2(process& p, const term* a) {
+  return call_operator(p, a, "--");
+}
 
 term external_size(process& p, term t, term opts) {
   etf_encode_options o;
@@ -258,8 +268,8 @@ term external_size(process& p, term t, term opts) {
     if (is_tuple(x) && tuple_arity(x) == 2 && tuple_element(x, 0) == atoms::minor_version &&
         is_small(tuple_element(x, 1)))
       o.minor_version = static_cast<int>(small_value(tuple_element(x, 1)));
-    else if (x != atoms::deterministic && !(is_tuple(x) && tuple_arity(x) == 2 &&
-                                            tuple_element(x, 0) == atoms::compressed))
+    else if (x != atoms::deterministic &&
+             !(is_tuple(x) && tuple_arity(x) == 2 && tuple_element(x, 0) == atoms::compressed))
       return p.badarg();
   }
   if (!is_nil(opts)) return p.badarg();
@@ -267,8 +277,12 @@ term external_size(process& p, term t, term opts) {
   if (!bytes) return p.badarg();
   return make_small(static_cast<sword>(bytes->size()));
 }
-term external_size1(process& p, const term* a) { return external_size(p, a[0], nil); }
-term external_size2(process& p, const term* a) { return external_size(p, a[0], a[1]); }
+term external_size1(process& p, const term* a) {
+  return external_size(p, a[0], nil);
+}
+term external_size2(process& p, const term* a) {
+  return external_size(p, a[0], a[1]);
+}
 
 term term_to_iovec(process& p, term t, term opts) {
   native_fn fn = p.owner().code().find_native(atoms::erlang, *p.owner().atom("term_to_binary"), 2);
@@ -276,8 +290,12 @@ term term_to_iovec(process& p, term t, term opts) {
   term bin = fn(p, args);
   return is_value(bin) ? cons(p, bin, nil) : bin;
 }
-term term_to_iovec1(process& p, const term* a) { return term_to_iovec(p, a[0], nil); }
-term term_to_iovec2(process& p, const term* a) { return term_to_iovec(p, a[0], a[1]); }
+term term_to_iovec1(process& p, const term* a) {
+  return term_to_iovec(p, a[0], nil);
+}
+term term_to_iovec2(process& p, const term* a) {
+  return term_to_iovec(p, a[0], a[1]);
+}
 
 term iolist_to_iovec1(process& p, const term* a) {
   std::string bytes;
@@ -289,22 +307,36 @@ term iolist_to_iovec1(process& p, const term* a) {
   return bytes.empty() ? nil : cons(p, make_binary(allocator_of(p), bytes), nil);
 }
 
-term nodes0(process&, const term*) { return nil; }
-term nodes1(process&, const term*) { return nil; }
+term nodes0(process&, const term*) {
+  return nil;
+}
+term nodes1(process&, const term*) {
+  return nil;
+}
 
 // ---- io, os -----------------------------------------------------------------------------------
 // io:printable_range/0 is a BIF in OTP (set by erl's +pc flag); latin1 is erl's default.
-term printable_range0(process&, const term*) { return atoms::latin1; }
-term os_type0(process& p, const term*) { return tuple_of(p, {atom_named(p, "unix"), atom_named(p, "linux")}); }
+term printable_range0(process&, const term*) {
+  return atoms::latin1;
+}
+term os_type0(process& p, const term*) {
+  return tuple_of(p, {atom_named(p, "unix"), atom_named(p, "linux")});
+}
 
 // erl_scan asks erl_features which words are reserved; OTP keeps the answer in
 // persistent_term, set up from init's arguments at boot. aion's nodes enable no optional
 // language features (OTP 25's default), so the answers are constant.
-term no_features(process&, const term*) { return nil; }
+term no_features(process&, const term*) {
+  return nil;
+}
 
 // ---- refused: ports and native libraries -------------------------------------------------------
-term no_ports(process& p, const term*) { return p.badarg(); }
-term port_list(process&, const term*) { return nil; }
+term no_ports(process& p, const term*) {
+  return p.badarg();
+}
+term port_list(process&, const term*) {
+  return nil;
+}
 term load_nif2(process& p, const term*) {
   term why = string_term(p, "aion loads no native libraries: workflow code has no I/O");
   return tuple_of(p, {atoms::error, tuple_of(p, {atom_named(p, "load_failed"), why})});
@@ -352,6 +384,8 @@ constexpr bif_def defs[] = {
 
 }  // namespace
 
-std::span<const bif_def> bifs_system() { return defs; }
+std::span<const bif_def> bifs_system() {
+  return defs;
+}
 
 }  // namespace aion::vm

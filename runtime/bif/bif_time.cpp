@@ -36,18 +36,25 @@ civil civil_from_seconds(std::int64_t s) {
   std::int64_t mp = (5 * doy + 2) / 153;
   int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
   int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  return {yoe + era * 400 + (m <= 2), m, d, static_cast<int>(secs / 3600),
-          static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60)};
+  return {yoe + era * 400 + (m <= 2),
+          m,
+          d,
+          static_cast<int>(secs / 3600),
+          static_cast<int>(secs / 60 % 60),
+          static_cast<int>(secs % 60)};
 }
 
-bool leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool leap(std::int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 int days_in_month(std::int64_t y, int m) {
   static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   return m == 2 && leap(y) ? 29 : days[m - 1];
 }
 
 term date_term(process& p, const civil& c) {
-  return tuple_of(p, {make_integer(allocator_of(p), c.year), make_small(c.month), make_small(c.day)});
+  return tuple_of(p,
+                  {make_integer(allocator_of(p), c.year), make_small(c.month), make_small(c.day)});
 }
 term time_term(process& p, const civil& c) {
   return tuple_of(p, {make_small(c.hour), make_small(c.minute), make_small(c.second)});
@@ -70,7 +77,11 @@ bool read_datetime(term t, std::int64_t min_year, civil* c) {
       da > days_in_month(y, static_cast<int>(mo)) || h < 0 || h > 23 || mi < 0 || mi > 59 ||
       s < 0 || s > 59)
     return false;
-  *c = {y, static_cast<int>(mo), static_cast<int>(da), static_cast<int>(h), static_cast<int>(mi),
+  *c = {y,
+        static_cast<int>(mo),
+        static_cast<int>(da),
+        static_cast<int>(h),
+        static_cast<int>(mi),
         static_cast<int>(s)};
   return true;
 }
@@ -86,8 +97,8 @@ civil local_of(std::int64_t utc_seconds) {
   std::time_t t = static_cast<std::time_t>(utc_seconds);
   std::tm tm{};
   localtime_r(&t, &tm);
-  return {tm.tm_year + std::int64_t{1900}, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-          tm.tm_sec};
+  return {
+      tm.tm_year + std::int64_t{1900}, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec};
 }
 
 std::int64_t now_seconds(process& p) {
@@ -95,10 +106,18 @@ std::int64_t now_seconds(process& p) {
   return ns >= 0 ? ns / 1000000000 : (ns - 999999999) / 1000000000;
 }
 
-term universaltime0(process& p, const term*) { return datetime_term(p, civil_from_seconds(now_seconds(p))); }
-term localtime0(process& p, const term*) { return datetime_term(p, local_of(now_seconds(p))); }
-term date0(process& p, const term*) { return date_term(p, local_of(now_seconds(p))); }
-term time0(process& p, const term*) { return time_term(p, local_of(now_seconds(p))); }
+term universaltime0(process& p, const term*) {
+  return datetime_term(p, civil_from_seconds(now_seconds(p)));
+}
+term localtime0(process& p, const term*) {
+  return datetime_term(p, local_of(now_seconds(p)));
+}
+term date0(process& p, const term*) {
+  return date_term(p, local_of(now_seconds(p)));
+}
+term time0(process& p, const term*) {
+  return time_term(p, local_of(now_seconds(p)));
+}
 
 term universaltime_to_localtime1(process& p, const term* a) {
   civil c;
@@ -116,10 +135,14 @@ term localtime_to_universaltime2(process& p, const term* a) {
   tm.tm_hour = c.hour;
   tm.tm_min = c.minute;
   tm.tm_sec = c.second;
-  if (a[1] == atoms::true_) tm.tm_isdst = 1;
-  else if (a[1] == atoms::false_) tm.tm_isdst = 0;
-  else if (a[1] == atoms::undefined) tm.tm_isdst = -1;
-  else return p.badarg();
+  if (a[1] == atoms::true_)
+    tm.tm_isdst = 1;
+  else if (a[1] == atoms::false_)
+    tm.tm_isdst = 0;
+  else if (a[1] == atoms::undefined)
+    tm.tm_isdst = -1;
+  else
+    return p.badarg();
   std::time_t t = std::mktime(&tm);
   return datetime_term(p, civil_from_seconds(static_cast<std::int64_t>(t)));
 }
@@ -149,7 +172,9 @@ term perf_counter0(process& p, const term*) {
   return make_integer(allocator_of(p), p.owner().monotonic_ns());
 }
 
-term native_units_per_second(process&, const term*) { return make_small(1000000000); }
+term native_units_per_second(process&, const term*) {
+  return make_small(1000000000);
+}
 
 constexpr bif_def defs[] = {
     {"erlang", "universaltime", 0, universaltime0},
@@ -168,6 +193,8 @@ constexpr bif_def defs[] = {
 
 }  // namespace
 
-std::span<const bif_def> bifs_time() { return defs; }
+std::span<const bif_def> bifs_time() {
+  return defs;
+}
 
 }  // namespace aion::vm

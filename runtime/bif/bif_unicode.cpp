@@ -23,10 +23,14 @@ namespace {
 enum class encoding { latin1, utf8, utf16_big, utf16_little, utf32_big, utf32_little };
 
 bool parse_encoding(term t, encoding* e) {
-  if (t == atoms::latin1) *e = encoding::latin1;
-  else if (t == atoms::unicode || t == atoms::utf8) *e = encoding::utf8;
-  else if (t == atoms::utf16) *e = encoding::utf16_big;
-  else if (t == atoms::utf32) *e = encoding::utf32_big;
+  if (t == atoms::latin1)
+    *e = encoding::latin1;
+  else if (t == atoms::unicode || t == atoms::utf8)
+    *e = encoding::utf8;
+  else if (t == atoms::utf16)
+    *e = encoding::utf16_big;
+  else if (t == atoms::utf32)
+    *e = encoding::utf32_big;
   else if (is_tuple(t) && tuple_arity(t) == 2 &&
            (tuple_element(t, 1) == atoms::big || tuple_element(t, 1) == atoms::little)) {
     bool little = tuple_element(t, 1) == atoms::little;
@@ -34,14 +38,17 @@ bool parse_encoding(term t, encoding* e) {
       *e = little ? encoding::utf16_little : encoding::utf16_big;
     else if (tuple_element(t, 0) == atoms::utf32)
       *e = little ? encoding::utf32_little : encoding::utf32_big;
-    else return false;
+    else
+      return false;
   } else {
     return false;
   }
   return true;
 }
 
-bool valid_code_point(sword c) { return c >= 0 && c <= 0x10FFFF && (c < 0xD800 || c > 0xDFFF); }
+bool valid_code_point(sword c) {
+  return c >= 0 && c <= 0x10FFFF && (c < 0xD800 || c > 0xDFFF);
+}
 
 // chardata: a binary, or a possibly deep list of integers, binaries and chardata lists whose
 // tails are [] or a binary. Bitstrings of partial bytes are not chardata.
@@ -101,8 +108,10 @@ bool utf8_decode(const unsigned char* s, unsigned n, std::uint32_t* cp) {
 struct utf8_sink {
   std::string out;
   void put(std::uint32_t cp) {
-    if (cp < 0x80) out.push_back(static_cast<char>(cp));
-    else append_utf8(out, cp);
+    if (cp < 0x80)
+      out.push_back(static_cast<char>(cp));
+    else
+      append_utf8(out, cp);
   }
   void put_ascii(const char* s, std::size_t n) { out.append(s, n); }
 };
@@ -197,7 +206,8 @@ class converter {
         stack.pop_back();
         for (; is_list(x); x = cdr(x)) {
           term h = car(x);
-          if (is_list(h)) stack.push_back(h);
+          if (is_list(h))
+            stack.push_back(h);
           else if (!is_nil(h)) {
             if (!is_bitstring(h) || bitstring_view(h).bit_size != 0) return false;
           }
@@ -216,7 +226,8 @@ class converter {
       s = v.aligned_bytes();
     } else {
       copy.resize(v.byte_size());
-      copy_bits(v.bytes, v.bit_offset, reinterpret_cast<unsigned char*>(copy.data()), 0, v.bit_size);
+      copy_bits(v.bytes, v.bit_offset, reinterpret_cast<unsigned char*>(copy.data()), 0,
+                v.bit_size);
       s = reinterpret_cast<const unsigned char*>(copy.data());
     }
     std::size_t n = v.byte_size();
@@ -360,8 +371,8 @@ term characters_to_binary2(process& p, const term* a) {
   if (is_bitstring(a[0]) && o == outcome::ok && enc == encoding::utf8) return a[0];
   term bin = make_binary(allocator_of(p), sink.out);
   if (o == outcome::ok) return bin;
-  return tuple_of(p, {o == outcome::error ? atoms::error : *p.owner().atom("incomplete"), bin,
-                      c.rest()});
+  return tuple_of(
+      p, {o == outcome::error ? atoms::error : *p.owner().atom("incomplete"), bin, c.rest()});
 }
 
 term characters_to_list2(process& p, const term* a) {
@@ -372,8 +383,8 @@ term characters_to_list2(process& p, const term* a) {
   outcome o = c.run(a[0]);
   term list = list_of(p, sink.out.data(), sink.out.size());
   if (o == outcome::ok) return list;
-  return tuple_of(p, {o == outcome::error ? atoms::error : *p.owner().atom("incomplete"), list,
-                      c.rest()});
+  return tuple_of(
+      p, {o == outcome::error ? atoms::error : *p.owner().atom("incomplete"), list, c.rest()});
 }
 
 // False for anything but a binary of 7-bit bytes (unicode:characters_to_binary/3 asks it
@@ -415,7 +426,9 @@ std::string leading(term list, term* rest, Accept accept) {
   return text;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 term string_list_to_integer(process& p, const term* a) {
   if (!is_list(a[0]) && !is_nil(a[0])) return number_error(p, "not_a_list");
@@ -483,6 +496,8 @@ constexpr bif_def defs[] = {
 
 }  // namespace
 
-std::span<const bif_def> bifs_unicode() { return defs; }
+std::span<const bif_def> bifs_unicode() {
+  return defs;
+}
 
 }  // namespace aion::vm

@@ -52,26 +52,93 @@ namespace {
 // Modules of OTP 25's erts, kernel and stdlib that reach the outside world. Workflow code
 // must replay deterministically from its history, so it gets none of them; the engine's
 // durable primitives are its way to the world.
-constexpr std::string_view file_modules[] = {
-    "file", "file_server", "file_io_server", "filelib", "prim_file", "ram_file", "raw_file_io",
-    "raw_file_io_compressed", "raw_file_io_deflate", "raw_file_io_delayed", "raw_file_io_inflate",
-    "raw_file_io_list", "prim_buffer", "disk_log", "disk_log_1", "disk_log_server",
-    "disk_log_sup", "wrap_log_reader", "dets", "dets_server", "dets_sup", "dets_utils", "dets_v9",
-    "file_sorter", "zip", "prim_zip", "erl_tar", "group_history", "escript", "log_mf_h",
-    "error_logger_file_h", "logger_disk_log_h", "logger_std_h", "erl_prim_loader", "c"};
-constexpr std::string_view network_modules[] = {
-    "gen_tcp", "gen_udp", "gen_sctp", "gen_tcp_socket", "gen_udp_socket", "inet", "inet_tcp",
-    "inet6_tcp", "inet_udp", "inet6_udp", "inet_sctp", "inet6_sctp", "inet_tcp_dist",
-    "inet6_tcp_dist", "inet_db", "inet_res", "inet_dns", "inet_config", "inet_hosts",
-    "inet_gethost_native", "local_tcp", "local_udp", "socket", "prim_socket", "prim_inet",
-    "prim_net", "net", "net_kernel", "net_adm", "erl_epmd", "erl_boot_server", "erl_distribution",
-    "dist_util", "dist_ac", "auth", "erpc", "rpc", "global", "global_group", "global_search",
-    "pg2", "pool", "slave", "peer"};
-constexpr std::string_view os_modules[] = {"os", "heart", "erl_ddll", "erl_signal_handler",
-                                           "zlib"};
-constexpr std::string_view code_modules[] = {
-    "code", "code_server", "init", "erts_code_purger", "erl_compile_server",
-    "erts_literal_area_collector", "erts_dirty_process_signal_handler"};
+constexpr std::string_view file_modules[] = {"file",
+                                             "file_server",
+                                             "file_io_server",
+                                             "filelib",
+                                             "prim_file",
+                                             "ram_file",
+                                             "raw_file_io",
+                                             "raw_file_io_compressed",
+                                             "raw_file_io_deflate",
+                                             "raw_file_io_delayed",
+                                             "raw_file_io_inflate",
+                                             "raw_file_io_list",
+                                             "prim_buffer",
+                                             "disk_log",
+                                             "disk_log_1",
+                                             "disk_log_server",
+                                             "disk_log_sup",
+                                             "wrap_log_reader",
+                                             "dets",
+                                             "dets_server",
+                                             "dets_sup",
+                                             "dets_utils",
+                                             "dets_v9",
+                                             "file_sorter",
+                                             "zip",
+                                             "prim_zip",
+                                             "erl_tar",
+                                             "group_history",
+                                             "escript",
+                                             "log_mf_h",
+                                             "error_logger_file_h",
+                                             "logger_disk_log_h",
+                                             "logger_std_h",
+                                             "erl_prim_loader",
+                                             "c"};
+constexpr std::string_view network_modules[] = {"gen_tcp",
+                                                "gen_udp",
+                                                "gen_sctp",
+                                                "gen_tcp_socket",
+                                                "gen_udp_socket",
+                                                "inet",
+                                                "inet_tcp",
+                                                "inet6_tcp",
+                                                "inet_udp",
+                                                "inet6_udp",
+                                                "inet_sctp",
+                                                "inet6_sctp",
+                                                "inet_tcp_dist",
+                                                "inet6_tcp_dist",
+                                                "inet_db",
+                                                "inet_res",
+                                                "inet_dns",
+                                                "inet_config",
+                                                "inet_hosts",
+                                                "inet_gethost_native",
+                                                "local_tcp",
+                                                "local_udp",
+                                                "socket",
+                                                "prim_socket",
+                                                "prim_inet",
+                                                "prim_net",
+                                                "net",
+                                                "net_kernel",
+                                                "net_adm",
+                                                "erl_epmd",
+                                                "erl_boot_server",
+                                                "erl_distribution",
+                                                "dist_util",
+                                                "dist_ac",
+                                                "auth",
+                                                "erpc",
+                                                "rpc",
+                                                "global",
+                                                "global_group",
+                                                "global_search",
+                                                "pg2",
+                                                "pool",
+                                                "slave",
+                                                "peer"};
+constexpr std::string_view os_modules[] = {"os", "heart", "erl_ddll", "erl_signal_handler", "zlib"};
+constexpr std::string_view code_modules[] = {"code",
+                                             "code_server",
+                                             "init",
+                                             "erts_code_purger",
+                                             "erl_compile_server",
+                                             "erts_literal_area_collector",
+                                             "erts_dirty_process_signal_handler"};
 constexpr std::string_view shell_modules[] = {"shell", "shell_default", "edlin", "edlin_expand",
                                               "erts_debug"};
 
@@ -91,8 +158,7 @@ constexpr refused_group refused_groups[] = {
 
 // A function whose code calls erlang:nif_error/1,2 is a builtin stub (OTP's convention for
 // BIFs and NIFs implemented in C). Its compiled words hold the export entry of the call.
-bool is_builtin_stub(const function_info& f, const export_entry* nif1,
-                     const export_entry* nif2) {
+bool is_builtin_stub(const function_info& f, const export_entry* nif1, const export_entry* nif2) {
   for (const word* w = f.entry; w < f.end; ++w) {
     auto v = reinterpret_cast<const export_entry*>(*w);
     if ((nif1 && v == nif1) || (nif2 && v == nif2)) return true;
@@ -136,8 +202,9 @@ result<const module*> load_from_code_path(vm& v, const std::vector<std::string>&
   return error{errc::not_found, "no " + name + ".beam in the code path"};
 }
 
-result<std::vector<unresolved_import>> unresolved_imports(
-    vm& v, const std::vector<std::string>& code_path, term module_name) {
+result<std::vector<unresolved_import>> unresolved_imports(vm& v,
+                                                          const std::vector<std::string>& code_path,
+                                                          term module_name) {
   const module* m = v.code().find_module(module_name);
   if (!m) {
     auto loaded = load_from_code_path(v, code_path, module_name);
@@ -152,8 +219,7 @@ result<std::vector<unresolved_import>> unresolved_imports(
     std::string target(v.atoms().name(e->module));
     if (auto refused = refusal_reason(target); !refused.empty()) {
       why = "refused: " + std::string(refused);
-    } else if (!v.code().find_module(e->module) &&
-               !load_from_code_path(v, code_path, e->module)) {
+    } else if (!v.code().find_module(e->module) && !load_from_code_path(v, code_path, e->module)) {
       why = "no such module";
     } else if (e->address.load(std::memory_order_acquire) != e->stub) {
       continue;

@@ -52,7 +52,8 @@ struct unresolved_import {
 /// Loads `module` (unless loaded) and every module it imports from, as calls would, and lists
 /// the imports that would raise `undef` and the module's own exports that are builtin stubs
 /// without a native. A progress meter for the standard library.
-result<std::vector<unresolved_import>> unresolved_imports(
-    vm& v, const std::vector<std::string>& code_path, term module);
+result<std::vector<unresolved_import>> unresolved_imports(vm& v,
+                                                          const std::vector<std::string>& code_path,
+                                                          term module);
 
 }  // namespace aion::vm
