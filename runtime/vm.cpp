@@ -55,7 +55,7 @@ vm::vm(const vm_config& cfg)
     if (!r) throw std::logic_error("duplicate builtin in bifs_io");
   }
   for (const preloaded_module& m : preloaded_modules()) {
-    auto loaded = load_module(m.beam);
+    auto loaded = install_module(m.beam);  // aion's own: no size limit
     if (!loaded) throw std::logic_error(std::string("preloaded module ") + m.name + ": " + loaded.err().message);
   }
 }
@@ -63,6 +63,13 @@ vm::vm(const vm_config& cfg)
 vm::~vm() = default;
 
 result<const module*> vm::load_module(std::string_view beam_bytes) {
+  if (beam_bytes.size() > config_.max_module_bytes)
+    return error{errc::module_too_large, "module is larger than the configured limit (" +
+                                             std::to_string(config_.max_module_bytes) + " bytes)"};
+  return install_module(beam_bytes);
+}
+
+result<const module*> vm::install_module(std::string_view beam_bytes) {
   auto m = load_beam(*this, beam_bytes);
   if (!m) return m.err();
   return code_->install(std::move(*m));

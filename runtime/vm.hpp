@@ -87,6 +87,8 @@ class vm {
   vm_config config_;
   atom_table atoms_;
   literal_area literals_;
+  result<const module*> install_module(std::string_view beam_bytes);
+
   std::unique_ptr<code_registry> code_;
   process_table processes_;
   name_registry names_;

@@ -195,10 +195,6 @@ result<line_table> read_lines(const beam_chunks& c, term module_name, const atom
 }  // namespace
 
 result<std::unique_ptr<module>> load_beam(vm& v, std::string_view bytes) {
-  if (bytes.size() > v.config().max_module_bytes)
-    return error{errc::module_too_large, "module is larger than the configured limit (" +
-                                             std::to_string(v.config().max_module_bytes) +
-                                             " bytes)"};
   auto chunks = read_beam_chunks(bytes);
   if (!chunks) return chunks.err();
   const beam_chunks& c = *chunks;

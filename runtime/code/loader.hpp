@@ -13,6 +13,7 @@ namespace aion::vm {
 class vm;
 
 /// Decodes and translates one .beam image into a module ready for `code_registry::install`.
+/// (The size limit of untrusted modules is checked by vm::load_module.)
 /// Everything is validated: any malformed, truncated, oversized or hostile input gives an
 /// error naming the problem and leaves the VM unchanged except for interned atoms and literal
 /// memory. Called from any thread; `v`'s parts lock internally.
