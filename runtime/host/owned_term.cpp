@@ -97,6 +97,10 @@ owned_term& owned_term::operator=(owned_term&& other) noexcept {
   return *this;
 }
 
+owned_term owned_term::build(const vm& v, const std::function<term(const term_allocator&)>& make) {
+  return via_scratch(v, make);
+}
+
 owned_term owned_term::integer(vm& v, std::int64_t n) {
   return via_scratch(v, [&](const term_allocator& a) { return make_integer(a, n); });
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 
 #include "runtime/term/heap.hpp"
 #include "runtime/term/term.hpp"
+#include "runtime/term/term_allocator.hpp"
 
 namespace aion::vm {
 
@@ -39,6 +41,10 @@ class owned_term {
   static owned_term list(vm& v, const std::vector<owned_term>& elems);
   /// A map from key/value pairs (later duplicates win).
   static owned_term map(vm& v, const std::vector<std::pair<owned_term, owned_term>>& pairs);
+
+  /// A term built by `make` with memory from the given allocator (scratch, freed after the
+  /// result is copied into the owned_term).
+  static owned_term build(const vm& v, const std::function<term(const term_allocator&)>& make);
 
   term get() const { return term_; }
   /// The ~w rendering.
