@@ -400,8 +400,11 @@ bool translator::translate_select(op o_op, operands& o, bool tuple_arity) {
 
 bool translator::translate_bs_create_bin(operands& o) {
   // bs_create_bin Fail Alloc Live Unit Dst {list, [Type, Seg, Unit, Flags, Value, Size]...}
-  word live = 0, unit = 0;
-  if (!uint(o[2], live, max_x_registers) || !uint(o[3], unit, 256) || !list(o[5])) return false;
+  // Alloc: heap words the instructions after it build on without a heap check of their own.
+  word live = 0, unit = 0, alloc = 0;
+  if (!heap_need(o[1], alloc) || !uint(o[2], live, max_x_registers - 1) ||
+      !uint(o[3], unit, 256) || !list(o[5]))
+    return false;
   const auto& l = o[5].list;
   if (l.size() % 6 != 0) return fail("bs_create_bin segment list is malformed");
   emit_op(op::bs_create_bin);
@@ -409,6 +412,7 @@ bool translator::translate_bs_create_bin(operands& o) {
   emit(live);
   emit(unit);
   if (!dst(o[4])) return false;
+  emit(alloc);
   emit(l.size() / 6);
   for (std::size_t i = 0; i < l.size(); i += 6) {
     term type;

@@ -1425,9 +1425,10 @@ L_bs_skip_utf32 : {
   TEST(bs_get_utf32(SRC(I[2]), I[3], &out), 4);
 }
 L_bs_create_bin : {
-  word n = I[5];
+  // [fail][live][unit][dst][alloc][n][segments...]
+  word n = I[6];
   SWAPOUT();
-  term r = create_bin(p, I + 6, n, x, E);
+  term r = create_bin(p, I + 7, n, x, E);
   SWAPIN();
   if (!is_value(r)) {
     if (I[1]) {
@@ -1436,8 +1437,16 @@ L_bs_create_bin : {
     }
     goto handle_error;
   }
+  if (I[5]) {
+    // The compiler folds the next instructions' heap need into this one: make it free, with
+    // the new binary kept as one more live register.
+    word live = I[2];
+    x[live] = r;
+    HEAP_CHECK(I[5], live + 1);
+    r = x[live];
+  }
   STORE(I[4], r);
-  NEXT(6 + 5 * n);
+  NEXT(7 + 5 * n);
 }
 L_bs_init_writable : {
   SWAPOUT();
