@@ -6,8 +6,7 @@
 // then converted; invalid input gives {error, Converted, Rest} and input ending inside a
 // multi-byte sequence {incomplete, Converted, RestBinary}. Rest keeps the shape of the
 // unconverted part of the argument. A UTF-8 sequence split across binaries of a list is
-// joined, as OTP does. Known difference: when such a joined sequence turns out to be invalid,
-// the Rest aion reports nests the joined bytes in a list where OTP may give a bare binary.
+// completed from the binaries after it, as OTP does (see leftover_then_binary).
 #include <cstring>
 #include <string>
 #include <vector>
@@ -142,14 +141,20 @@ class converter {
         level_.pop_back();
         if (is_nil(tail)) continue;
         // A binary tail ends its list: it is the rest of that list on its own.
-        outcome o = binary(tail, false);
+        std::size_t from = 0;
+        if (!leftover_.empty()) {
+          outcome o = leftover_then_binary(tail, &from);
+          if (o != outcome::ok) return o;
+          if (from == npos) continue;
+        }
+        outcome o = binary(tail, false, from);
         if (o != outcome::ok) return o;
         continue;
       }
       term h = car(x);
       x = cdr(x);
       if (is_small(h)) {
-        if (!pending_.empty()) return pending_then(h);
+        if (!leftover_.empty()) return leftover_error(h);
         sword c = small_value(h);
         if (!valid_code_point(c) || (enc_ == encoding::latin1 && c > 255)) {
           rest_ = fold(h);
@@ -159,13 +164,21 @@ class converter {
       } else if (is_list(h)) {
         level_.push_back(h);
       } else if (is_bitstring(h)) {
-        outcome o = binary(h, false);
+        std::size_t from = 0;
+        if (!leftover_.empty()) {
+          outcome o = leftover_then_binary(h, &from);
+          if (o != outcome::ok) return o;
+          if (from == npos) continue;
+        }
+        outcome o = binary(h, false, from);
         if (o != outcome::ok) return o;
       }
     }
-    if (!pending_.empty()) {
-      rest_ = make_binary(allocator_of(p_), pending_);
-      return outcome::incomplete;
+    if (!leftover_.empty()) {
+      // The input ends inside a sequence: incomplete if it could still be one, else invalid.
+      bool prefix = lax_prefix(leftover_);
+      rest_ = make_binary(allocator_of(p_), leftover_);
+      return prefix ? outcome::incomplete : outcome::error;
     }
     return outcome::ok;
   }
@@ -181,13 +194,60 @@ class converter {
     return r;
   }
 
-  // Bytes left pending from a previous binary (an unfinished UTF-8 sequence) followed by an
-  // integer: an error, reported as [PendingBytes, Rest].
-  outcome pending_then(term next) {
-    term pending = make_binary(allocator_of(p_), pending_);
-    term after = fold(next);
-    rest_ = cons(p_, pending, cons(p_, after, nil));
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  // Whether `bytes` could begin a UTF-8 sequence still missing bytes (OTP's lax test: a lead
+  // byte, then continuation bytes only).
+  static bool lax_prefix(const std::string& bytes) {
+    auto s = reinterpret_cast<const unsigned char*>(bytes.data());
+    unsigned need = utf8_length(s[0]);
+    if (need < 2 || bytes.size() >= need) return false;
+    for (std::size_t k = 1; k < bytes.size(); ++k)
+      if ((s[k] & 0xC0) != 0x80) return false;
+    return true;
+  }
+
+  // A binary in a list that ended inside a UTF-8 sequence leaves its last bytes in
+  // `leftover_`; what comes next decides, as in OTP. A following binary that completes a valid
+  // character is used (`*from`: where its own conversion starts); one that does not is
+  // appended to the leftover bytes while they stay under four (`*from` = npos), or else the
+  // input is an error whose rest is [LeftoverBytes, Rest] (leftover_error).
+  outcome leftover_then_binary(term bin, std::size_t* from) {
+    bit_view v = bitstring_view(bin);
+    std::string bytes;
+    append_bytes(v, bytes);
+    unsigned need = utf8_length(static_cast<unsigned char>(leftover_[0]));
+    std::size_t take = need > leftover_.size() ? need - leftover_.size() : 0;
+    if (need >= 2 && take <= bytes.size()) {
+      std::string seq = leftover_ + bytes.substr(0, take);
+      std::uint32_t cp;
+      if (utf8_decode(reinterpret_cast<const unsigned char*>(seq.data()), need, &cp)) {
+        sink_.put(cp);
+        leftover_.clear();
+        *from = take;
+        return outcome::ok;
+      }
+    }
+    if (leftover_.size() + bytes.size() < 4) {
+      leftover_ += bytes;
+      *from = npos;
+      return outcome::ok;
+    }
+    return leftover_error(bin);
+  }
+
+  outcome leftover_error(term next) {
+    term r = make_binary(allocator_of(p_), leftover_);
+    leftover_.clear();
+    rest_ = cons(p_, r, cons(p_, fold(next), nil));
     return outcome::error;
+  }
+
+  static void append_bytes(const bit_view& v, std::string& out) {
+    std::size_t at = out.size();
+    out.resize(at + v.byte_size());
+    copy_bits(v.bytes, v.bit_offset, reinterpret_cast<unsigned char*>(out.data() + at), 0,
+              v.bit_size);
   }
 
   term remainder(term bin, std::size_t offset, std::size_t size) {
@@ -218,7 +278,7 @@ class converter {
     return true;
   }
 
-  outcome binary(term bin, bool top) {
+  outcome binary(term bin, bool top, std::size_t from = 0) {
     bit_view v = bitstring_view(bin);
     std::string copy;
     const unsigned char* s;
@@ -243,31 +303,12 @@ class converter {
       }
       return fail(at);
     };
-    std::size_t i = 0;
+    std::size_t i = from;
     switch (enc_) {
       case encoding::latin1:
         for (; i < n; ++i) sink_.put(s[i]);
         return outcome::ok;
       case encoding::utf8: {
-        if (!pending_.empty()) {
-          // Complete the sequence a previous binary started.
-          unsigned need = utf8_length(static_cast<unsigned char>(pending_[0]));
-          while (pending_.size() < need && i < n && (s[i] & 0xC0) == 0x80)
-            pending_.push_back(static_cast<char>(s[i++]));
-          if (pending_.size() < need && i == n) return outcome::ok;  // still unfinished
-          std::uint32_t cp;
-          if (pending_.size() < need ||
-              !utf8_decode(reinterpret_cast<const unsigned char*>(pending_.data()), need, &cp)) {
-            std::string joined = pending_;
-            joined.append(reinterpret_cast<const char*>(s + i), n - i);
-            pending_.clear();
-            term r = make_binary(allocator_of(p_), joined);
-            rest_ = fold(r);
-            return outcome::error;
-          }
-          pending_.clear();
-          sink_.put(cp);
-        }
         while (i < n) {
           std::size_t run = i;
           while (run < n && s[run] < 0x80) ++run;
@@ -282,8 +323,8 @@ class converter {
             for (std::size_t k = i + 1; k < n; ++k)
               if ((s[k] & 0xC0) != 0x80) return fail(i);
             if (top || at_end()) return unfinished(i);
-            // The sequence may continue in the next binary.
-            pending_.assign(reinterpret_cast<const char*>(s + i), n - i);
+            // The sequence may continue in the binaries that follow.
+            leftover_.assign(reinterpret_cast<const char*>(s + i), n - i);
             return outcome::ok;
           }
           std::uint32_t cp;
@@ -340,7 +381,7 @@ class converter {
   encoding enc_;
   Sink& sink_;
   std::vector<term> level_;  // for each list level, what follows the current element
-  std::string pending_;      // an unfinished UTF-8 sequence carried to the next binary
+  std::string leftover_;     // an unfinished UTF-8 sequence at the end of a binary
   term rest_ = nil;
 };
 
