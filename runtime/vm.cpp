@@ -62,15 +62,19 @@ vm::vm(const vm_config& cfg)
 
 vm::~vm() = default;
 
-result<const module*> vm::load_module(std::string_view beam_bytes) {
+result<const module*> vm::load_module(std::string_view beam_bytes,
+                                      const std::map<std::string, std::string>* renames) {
   if (beam_bytes.size() > config_.max_module_bytes)
     return error{errc::module_too_large, "module is larger than the configured limit (" +
                                              std::to_string(config_.max_module_bytes) + " bytes)"};
-  return install_module(beam_bytes);
+  return install_module(beam_bytes, renames);
 }
 
-result<const module*> vm::install_module(std::string_view beam_bytes) {
-  auto m = load_beam(*this, beam_bytes);
+result<const module*> vm::install_module(std::string_view beam_bytes,
+                                         const std::map<std::string, std::string>* renames) {
+  load_options opts;
+  opts.renames = renames;
+  auto m = load_beam(*this, beam_bytes, opts);
   if (!m) return m.err();
   return code_->install(std::move(*m));
 }

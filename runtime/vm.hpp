@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <string>
 #include <cstddef>
 #include <memory>
 #include <string_view>
@@ -67,8 +69,10 @@ class vm {
   term default_group_leader() const { return default_group_leader_.load(); }
   void set_default_group_leader(term pid) { default_group_leader_.store(pid); }
 
-  /// Loads a .beam file image and makes it the module's current version.
-  result<const module*> load_module(std::string_view beam_bytes);
+  /// Loads a .beam file image and makes it the module's current version. `renames` (optional)
+  /// loads it under another name: see load_options.
+  result<const module*> load_module(std::string_view beam_bytes,
+                                    const std::map<std::string, std::string>* renames = nullptr);
 
   /// The atom named `name`, interned (names over 255 characters are refused with an error).
   result<term> atom(std::string_view name);
@@ -87,7 +91,8 @@ class vm {
   vm_config config_;
   atom_table atoms_;
   literal_area literals_;
-  result<const module*> install_module(std::string_view beam_bytes);
+  result<const module*> install_module(std::string_view beam_bytes,
+                                       const std::map<std::string, std::string>* renames = nullptr);
 
   std::unique_ptr<code_registry> code_;
   process_table processes_;

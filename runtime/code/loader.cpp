@@ -194,7 +194,27 @@ result<line_table> read_lines(const beam_chunks& c, term module_name, const atom
 
 }  // namespace
 
-result<std::unique_ptr<module>> load_beam(vm& v, std::string_view bytes) {
+result<std::string> beam_module_name(std::string_view bytes) {
+  auto chunks = read_beam_chunks(bytes);
+  if (!chunks) return chunks.err();
+  byte_reader r(chunks->atoms);
+  std::int32_t count = static_cast<std::int32_t>(r.u32());
+  if (r.failed() || count == 0) return malformed("atom table count is invalid");
+  std::size_t len;
+  if (count < 0) {
+    generic_operand op;
+    if (!read_compact_operand(r, op, false) || op.kind != operand_kind::u)
+      return malformed("atom table entry has a bad length");
+    len = static_cast<std::size_t>(op.value);
+  } else {
+    len = r.u8();
+  }
+  std::string_view name = r.bytes(len);
+  if (r.failed() || name.empty()) return malformed("atom table is truncated");
+  return std::string(name);
+}
+
+result<std::unique_ptr<module>> load_beam(vm& v, std::string_view bytes, const load_options& opts) {
   auto chunks = read_beam_chunks(bytes);
   if (!chunks) return chunks.err();
   const beam_chunks& c = *chunks;
@@ -221,7 +241,15 @@ result<std::unique_ptr<module>> load_beam(vm& v, std::string_view bytes) {
 
   auto m = std::make_unique<module>();
   m->atoms = std::move(*atoms);
-  m->name = m->atoms[1];
+  auto renamed = [&](term atom) -> result<term> {
+    if (!opts.renames) return atom;
+    auto it = opts.renames->find(std::string(v.atoms().name(atom)));
+    if (it == opts.renames->end()) return atom;
+    return v.atom(it->second);
+  };
+  auto own_name = renamed(m->atoms[1]);
+  if (!own_name) return own_name.err();
+  m->name = *own_name;
 
   auto literals = read_literals(v, c);
   if (!literals) return literals.err();
@@ -236,7 +264,9 @@ result<std::unique_ptr<module>> load_beam(vm& v, std::string_view bytes) {
       std::uint32_t mod = r.u32(), fn = r.u32(), arity = r.u32();
       if (mod == 0 || fn == 0 || mod >= m->atoms.size() || fn >= m->atoms.size() || arity > 255)
         return malformed("import " + std::to_string(i) + " is invalid");
-      imports.push_back(v.code().export_for(m->atoms[mod], m->atoms[fn], arity));
+      auto target = renamed(m->atoms[mod]);
+      if (!target) return target.err();
+      imports.push_back(v.code().export_for(*target, m->atoms[fn], arity));
     }
   }
   m->imports = imports;

@@ -179,6 +179,8 @@ class process {
   bool pending_exception_ = false; ///< resumed with an exception: raise at the call site
   bool forced_exit_ = false;       ///< the pending exception cannot be caught
   std::uint8_t priority_ = 1;      ///< 0 low, 1 normal, 2 high (scheduling hint)
+  void* embedder_data_ = nullptr;  ///< set by the embedding application at spawn (the engine's
+                                   ///< workflow instance); natives read it, nothing else does
 
   // mailbox: private queue; `save_` points at the link to the next message to examine
   message* queue_head_ = nullptr;

@@ -74,6 +74,10 @@ struct spawn_options {
   std::uint32_t home = UINT32_MAX;
   /// A pid number reserved with vm::new_pid_number (0: take a fresh one).
   word pid_number = 0;
+  /// Stored in process::embedder_data_ before the process can run.
+  void* embedder_data = nullptr;
+  /// Links the new process to this pid (a link signal is sent to it), as spawn_link would.
+  term link_to = nil;
 };
 
 /// What spawning returns: the new pid and, with `monitor`, the monitor reference.

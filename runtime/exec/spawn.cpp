@@ -1,5 +1,7 @@
 // Creating processes.
 #include <algorithm>
+#include <cstdlib>
+#include <new>
 #include <vector>
 
 #include "runtime/exec/host.hpp"
@@ -24,6 +26,7 @@ result<spawned> spawn_process(vm& v, process_host& host, process* parent, term m
   child->min_heap_words_ = min_heap;
   child->max_heap_words_ = opts.max_heap_words;
   child->priority_ = opts.priority;
+  child->embedder_data_ = opts.embedder_data;
   child->home_ = opts.home != UINT32_MAX ? opts.home : parent ? parent->home_ : 0;
   if (arg_words) {
     heap_target target{child->alloc(arg_words), child->off_heap_head()};
@@ -57,6 +60,19 @@ result<spawned> spawn_process(vm& v, process_host& host, process* parent, term m
   process& p = *child;
   p.state_.store(process_state::runnable, std::memory_order_seq_cst);
   v.processes().insert(std::move(child));
+  if (is_pid(opts.link_to)) {
+    // As if the other process had called link/1: it learns of the link through a signal, and
+    // the child already holds its side. A target that is gone kills the child (noproc).
+    auto* s = new (std::malloc(sizeof(signal))) signal{};
+    s->kind = signal_kind::link;
+    s->from = p.pid();
+    p.links_.push_back(opts.link_to);
+    if (!deliver(v, opts.link_to, s)) {
+      signal::destroy(s);
+      p.links_.pop_back();
+      kill_process_now(p, atoms::noproc);
+    }
+  }
   host.schedule(p);
   return out;
 }
