@@ -11,6 +11,7 @@
 #include "runtime/code/beam_reader.hpp"
 #include "runtime/code/generic_opcodes.hpp"
 #include "runtime/code/translate.hpp"
+#include "runtime/code/verifier.hpp"
 #include "runtime/term/atom_table.hpp"
 #include "runtime/term/etf.hpp"
 #include "runtime/vm.hpp"
@@ -298,6 +299,11 @@ result<std::unique_ptr<module>> load_beam(vm& v, std::string_view bytes, const l
   m->files = lines->files;
 
   m->strings.assign(c.strings);
+
+  // prove the code cannot corrupt the VM (verifier.hpp)
+  auto verified = verify_code(
+      {v, *m, *literals, c.code.substr(4 + sub_size), label_count, c.exports, c.funs});
+  if (!verified) return verified.err();
 
   // translate the code
   translation_input in{v,
