@@ -166,6 +166,9 @@ bool module_verifier::analyse(std::uint32_t fn, std::string* error) {
 }
 
 result<verification> module_verifier::run() {
+  // OTP's own modules need under 3 steps per instruction (the smallest a few more).
+  steps_left = 32 * static_cast<std::int64_t>(d_.instructions.size()) + 100000;
+  values_left = std::int64_t{4} << 20;  // about 50 MB of label states
   for (std::size_t fn = 0; fn < n_; ++fn) {
     const function& f = d_.functions[fn];
     summaries_[fn].native = in_.v.code().find_native(in_.m.name, f.name, f.arity) != nullptr;

@@ -28,6 +28,17 @@ result<analysis> function_analysis::run() {
   x_.updates.assign(n, 0);
   x_.pending.assign(n, 0);
 
+  // The label states of this analysis count against the module's memory budget while it
+  // runs; large ones are released when it ends.
+  struct release {
+    function_analysis& a;
+    ~release() {
+      a.module_.values_left += a.stored_;
+      if (a.stored_ > 1 << 18)
+        for (std::uint32_t i = 0; i < a.f_.label_count; ++i) a.x_.at[i] = state{};
+    }
+  } released{*this};
+
   const summary& self = module_.summaries()[fn_];
   state entry;
   for (unsigned i = 0; i < f_.arity; ++i)
@@ -75,6 +86,7 @@ bool function_analysis::run_block(std::uint32_t local) {
     }
     unsigned opcode = d_.instructions[pc_].opcode;
     if (opcode == 1) return merge(static_cast<std::uint32_t>(d_.op(pc_, 0).value), s_);
+    if (--module_.steps_left < 0) return fail("the module is too complex to verify");
     if (s_.tags != 0 && opcode != 153 && !feed_handlers(s_)) return false;
     switch (step()) {
       case flow::error: return false;
@@ -89,6 +101,9 @@ bool function_analysis::merge(std::uint32_t label, const state& s) {
     return fail("branches to label " + std::to_string(label) + ", outside the function");
   std::uint32_t i = d_.label_local[label];
   if (!x_.reached[i]) {
+    std::int64_t values = static_cast<std::int64_t>(s.x.size() + s.y.size()) + 1;
+    stored_ += values;
+    if ((module_.values_left -= values) < 0) return fail("the function is too large to verify");
     x_.at[i] = s;
     x_.reached[i] = 1;
   } else {

@@ -53,6 +53,12 @@ class module_analysis {
   virtual bool before_call(std::uint32_t callee, const state& s, unsigned arity,
                            std::string* error) = 0;
 
+  /// Instructions the analyses of this module may still step through: hostile code shaped
+  /// to make the fixpoint slow is refused when it runs out.
+  std::int64_t steps_left = 0;
+  /// Register values the label states of running analyses may still hold (a memory bound).
+  std::int64_t values_left = 0;
+
  protected:
   ~module_analysis() = default;
 };
@@ -126,6 +132,7 @@ class function_analysis {
   analysis_scratch& x_;
   std::uint32_t next_pending_ = 0;
 
+  std::int64_t stored_ = 0;    ///< register values held by this analysis's label states
   state s_;                    ///< current state while stepping
   state tmp_;                  ///< a scratch copy of it (for branches that narrow a register)
   std::uint32_t next_id_ = 0;  ///< for value::id
