@@ -1,0 +1,196 @@
+// Gate (login), the shared call machinery, and WorkerApi. ClientApi is in client_api.cpp.
+#include "node/services.hpp"
+
+#include <algorithm>
+
+#include "node/request_checks.hpp"
+
+namespace aion::node {
+
+namespace {
+
+constexpr std::uint32_t max_poll_wait_ms = 60'000;
+constexpr std::size_t max_task_token_bytes = 4096;
+constexpr std::size_t max_error_message_bytes = 64 * 1024;
+/// Failed logins after which the node closes the connection.
+constexpr int max_failed_logins = 3;
+
+std::string text(capnp::Text::Reader t) { return std::string(t.begin(), t.size()); }
+std::string bytes(capnp::Data::Reader d) {
+  return std::string(reinterpret_cast<const char*>(d.begin()), d.size());
+}
+capnp::Text::Reader wire_text(const std::string& s) {
+  return capnp::Text::Reader(s.c_str(), s.size());
+}
+
+/// Compares in time independent of where the strings differ.
+bool token_matches(const std::string& expected, const std::string& given) {
+  std::size_t n = std::max(expected.size(), given.size());
+  unsigned char diff = expected.size() == given.size() ? 0 : 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    unsigned char a = i < expected.size() ? static_cast<unsigned char>(expected[i]) : 0;
+    unsigned char b = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
+    diff |= static_cast<unsigned char>(a ^ b);
+  }
+  return diff == 0;
+}
+
+template <class Ctx>
+kj::Promise<void> refuse(Ctx& ctx, wire::Error::Code code, std::string message) {
+  set_error(ctx.getResults().initResult(), api_error{code, std::move(message)});
+  return kj::READY_NOW;
+}
+
+std::optional<std::string> check_token(capnp::Data::Reader token) {
+  if (token.size() == 0) return std::string("taskToken is required");
+  if (token.size() > max_task_token_bytes) return std::string("taskToken is too long");
+  return std::nullopt;
+}
+
+}  // namespace
+
+api_error from_engine(const engine::error& e) {
+  using C = wire::Error::Code;
+  switch (e.code) {
+    case engine::errc::invalid_argument: return {C::INVALID_ARGUMENT, e.message};
+    case engine::errc::not_found: return {C::NOT_FOUND, e.message};
+    case engine::errc::already_exists: return {C::ALREADY_EXISTS, e.message};
+    case engine::errc::conflict: return {C::CONFLICT, e.message};
+    case engine::errc::timeout: return {C::TIMEOUT, e.message};
+    case engine::errc::unavailable: return {C::UNAVAILABLE, e.message};
+    case engine::errc::shutting_down: return {C::SHUTTING_DOWN, e.message};
+    case engine::errc::failed_precondition: return {C::FAILED_PRECONDITION, e.message};
+    case engine::errc::internal: return {C::INTERNAL, e.message};
+  }
+  return {C::INTERNAL, e.message};
+}
+
+std::optional<api_error> service_core::admit() {
+  if (refusing.load())
+    return api_error{wire::Error::Code::SHUTTING_DOWN, "the node is shutting down"};
+  if (calls_in_flight.fetch_add(1) >= options.max_concurrent_calls) {
+    calls_in_flight.fetch_sub(1);
+    return api_error{wire::Error::Code::RESOURCE_EXHAUSTED,
+                     "too many calls in flight on this node (limit " +
+                         std::to_string(options.max_concurrent_calls) + "); back off and retry"};
+  }
+  return std::nullopt;
+}
+
+// ---- Gate -------------------------------------------------------------------------------------
+
+gate_impl::gate_impl(service_core& core, std::shared_ptr<peer_info> peer,
+                     std::function<void()> close_connection)
+    : core_(core), peer_(std::move(peer)), close_connection_(std::move(close_connection)) {}
+
+kj::Promise<void> gate_impl::login(LoginContext ctx) {
+  auto params = ctx.getParams();
+  std::string token = text(params.getToken());
+  std::string identity = text(params.getIdentity());
+  if (check_optional_name("identity", identity)) identity = "(unprintable)";
+  if (!core_.options.auth_token.empty() && !token_matches(core_.options.auth_token, token)) {
+    ++failed_logins_;
+    core_.log.warn("login refused", {{"peer", peer_->address},
+                                     {"identity", identity},
+                                     {"reason", token.empty() ? "no token" : "wrong token"}});
+    set_error(ctx.getResults().initResult(),
+              api_error{wire::Error::Code::UNAUTHENTICATED,
+                        token.empty() ? "this node requires an auth token (--token or AION_TOKEN)"
+                                      : "wrong auth token"});
+    if (failed_logins_ >= max_failed_logins && close_connection_) close_connection_();
+    // A pause slows down guessing; the connection stays usable for a correct token.
+    return core_.timer->afterDelay(200 * kj::MILLISECONDS);
+  }
+  peer_->identity = identity;
+  core_.log.debug("login", {{"peer", peer_->address}, {"identity", identity}});
+  auto ok = ctx.getResults().initResult().initOk();
+  ok.setClient(kj::heap<client_api_impl>(core_, peer_));
+  ok.setWorker(kj::heap<worker_api_impl>(core_, peer_));
+  ok.setNodeId(wire_text(core_.options.node_id));
+  ok.setVersion(wire_text(core_.options.version));
+  ok.setMaxPayloadBytes(core_.options.max_payload_bytes);
+  return kj::READY_NOW;
+}
+
+// ---- WorkerApi --------------------------------------------------------------------------------
+
+kj::Promise<void> worker_api_impl::poll(PollContext ctx) {
+  auto p = ctx.getParams();
+  std::string queue = text(p.getTaskQueue());
+  std::string identity = text(p.getIdentity());
+  if (auto e = check_name("taskQueue", queue))
+    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+  if (auto e = check_optional_name("identity", identity))
+    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+  if (identity.empty()) identity = peer_->identity.empty() ? peer_->address : peer_->identity;
+  auto wait = std::chrono::milliseconds(std::min(p.getWaitMs(), max_poll_wait_ms));
+  return core_.call(
+      ctx,
+      [this, queue = std::move(queue), identity = std::move(identity), wait] {
+        return core_.engine.poll(queue, identity, wait);
+      },
+      [](wire::PollAnswer::Builder out, const std::optional<engine::activity_task>& task) {
+        if (!task) {
+          out.setNone();
+          return;
+        }
+        auto t = out.initTask();
+        t.setTaskToken(capnp::Data::Reader(
+            reinterpret_cast<const kj::byte*>(task->task_token.data()), task->task_token.size()));
+        t.setWorkflowId(wire_text(task->workflow_id));
+        t.setRunId(wire_text(task->run_id));
+        t.setActivity(wire_text(task->activity));
+        t.setInputJson(wire_text(task->input_json));
+        t.setAttempt(task->attempt);
+        if (task->heartbeat_timeout)
+          t.setHeartbeatTimeoutMs(static_cast<std::uint64_t>(task->heartbeat_timeout->count()));
+      },
+      /*waits=*/true);
+}
+
+kj::Promise<void> worker_api_impl::heartbeat(HeartbeatContext ctx) {
+  auto p = ctx.getParams();
+  if (auto e = check_token(p.getTaskToken()))
+    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+  return core_.call(
+      ctx, [this, token = bytes(p.getTaskToken())] { return core_.engine.heartbeat(token); },
+      [](wire::HeartbeatAnswer::Builder out, bool cancel) { out.setCancelRequested(cancel); },
+      false);
+}
+
+kj::Promise<void> worker_api_impl::complete(CompleteContext ctx) {
+  auto p = ctx.getParams();
+  if (auto e = check_token(p.getTaskToken()))
+    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+  std::string result = text(p.getResultJson());
+  if (auto e = check_payload("resultJson", result, core_.options.max_payload_bytes))
+    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+  if (result.empty()) result = "null";
+  return core_.call(
+      ctx,
+      [this, token = bytes(p.getTaskToken()), result = std::move(result)] {
+        return core_.engine.complete(token, result);
+      },
+      [] {}, false);
+}
+
+kj::Promise<void> worker_api_impl::fail(FailContext ctx) {
+  auto p = ctx.getParams();
+  if (auto e = check_token(p.getTaskToken()))
+    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+  std::string type = text(p.getErrorType()), message = text(p.getMessage());
+  if (auto e = check_optional_name("errorType", type))
+    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+  if (auto e = check_text("message", message, max_error_message_bytes))
+    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+  if (type.empty()) type = "error";
+  return core_.call(
+      ctx,
+      [this, token = bytes(p.getTaskToken()), type = std::move(type),
+       message = std::move(message), non_retryable = p.getNonRetryable()] {
+        return core_.engine.fail(token, type, message, non_retryable);
+      },
+      [] {}, false);
+}
+
+}  // namespace aion::node
