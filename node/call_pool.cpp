@@ -8,7 +8,9 @@ call_pool::call_pool(std::size_t max_threads, std::size_t keep_threads,
       keep_threads_(std::min(keep_threads, max_threads)),
       idle_timeout_(idle_timeout) {}
 
-call_pool::~call_pool() { stop(); }
+call_pool::~call_pool() {
+  stop();
+}
 
 bool call_pool::submit(std::function<void()> job) {
   std::vector<std::thread> to_join;
@@ -32,8 +34,8 @@ void call_pool::worker_main() {
   std::unique_lock lock(mutex_);
   for (;;) {
     ++idle_;
-    bool woke = work_cv_.wait_for(lock, idle_timeout_,
-                                  [this] { return !queue_.empty() || stopping_; });
+    bool woke =
+        work_cv_.wait_for(lock, idle_timeout_, [this] { return !queue_.empty() || stopping_; });
     --idle_;
     if (queue_.empty() && (stopping_ || (!woke && threads_ > keep_threads_))) break;
     if (queue_.empty()) continue;

@@ -47,7 +47,7 @@ class call_pool {
   std::size_t idle_ = 0;     // of which waiting for work
   std::size_t running_ = 0;  // jobs being run
   bool stopping_ = false;
-  std::list<std::thread> live_;      // threads running worker_main
+  std::list<std::thread> live_;       // threads running worker_main
   std::vector<std::thread> retired_;  // threads that left worker_main, joined by submit or stop
 };
 

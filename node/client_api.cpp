@@ -22,15 +22,11 @@ constexpr std::uint32_t max_page = 1000;
 constexpr std::size_t max_reason_bytes = 4096;
 constexpr std::size_t max_page_token_bytes = 1024;
 
-std::string text(capnp::Text::Reader t) { return std::string(t.begin(), t.size()); }
+std::string text(capnp::Text::Reader t) {
+  return std::string(t.begin(), t.size());
+}
 capnp::Text::Reader wire_text(const std::string& s) {
   return capnp::Text::Reader(s.c_str(), s.size());
-}
-
-template <class Ctx>
-kj::Promise<void> refuse(Ctx& ctx, std::string message, code c = code::INVALID_ARGUMENT) {
-  set_error(ctx.getResults().initResult(), api_error{c, std::move(message)});
-  return kj::READY_NOW;
 }
 
 wire::RunStatus to_wire(engine::run_status s) {
@@ -101,9 +97,7 @@ std::optional<std::string> read_start(wire::StartRequest::Reader r, std::uint64_
   if (o.input_json.empty()) o.input_json = "null";
   switch (r.getIdReuse()) {
     case wire::IdReuse::ALLOW_AFTER_CLOSE: o.reuse = engine::id_reuse::allow_after_close; break;
-    case wire::IdReuse::ALLOW_AFTER_FAILURE:
-      o.reuse = engine::id_reuse::allow_after_failure;
-      break;
+    case wire::IdReuse::ALLOW_AFTER_FAILURE: o.reuse = engine::id_reuse::allow_after_failure; break;
     case wire::IdReuse::REJECT_DUPLICATE: o.reuse = engine::id_reuse::reject_duplicate; break;
     default: return std::string("idReuse: unknown policy");
   }
@@ -143,14 +137,16 @@ struct history_answer {
 
 kj::Promise<void> client_api_impl::deploy(DeployContext ctx) {
   auto modules = ctx.getParams().getModules();
-  if (modules.size() == 0) return refuse(ctx, "no modules to deploy");
+  if (modules.size() == 0)
+    return core_.refuse("deploy", ctx, api_error{code::INVALID_ARGUMENT, "no modules to deploy"});
   std::vector<std::string> beams;
   std::vector<std::string> names;
   std::vector<erl_source> sources;
   std::uint64_t total = 0;
   for (auto m : modules) {
     std::string name = text(m.getName());
-    if (auto e = check_optional_name("module file name", name)) return refuse(ctx, *e);
+    if (auto e = check_optional_name("module file name", name))
+      return core_.refuse("deploy", ctx, api_error{code::INVALID_ARGUMENT, *e});
     if (m.isBeam()) {
       auto b = m.getBeam();
       total += b.size();
@@ -158,8 +154,11 @@ kj::Promise<void> client_api_impl::deploy(DeployContext ctx) {
       std::string beam(reinterpret_cast<const char*>(b.begin()), b.size());
       auto module_name = vm::beam_module_name(beam);
       if (!module_name)
-        return refuse(ctx, (name.empty() ? std::string("a module") : name) +
-                               " is not a valid .beam file: " + module_name.err().message);
+        return core_.refuse(
+            "deploy", ctx,
+            api_error{code::INVALID_ARGUMENT,
+                      (name.empty() ? std::string("a module") : name) +
+                          " is not a valid .beam file: " + module_name.err().message});
       names.push_back(*module_name);
       beams.push_back(std::move(beam));
     } else if (m.isErlSource()) {
@@ -168,12 +167,16 @@ kj::Promise<void> client_api_impl::deploy(DeployContext ctx) {
       if (total > core_.options.max_deploy_bytes) break;
       sources.push_back({name, std::move(source)});
     } else {
-      return refuse(ctx, "module " + name + ": neither a .beam nor an .erl source");
+      return core_.refuse("deploy", ctx,
+                          api_error{code::INVALID_ARGUMENT,
+                                    "module " + name + ": neither a .beam nor an .erl source"});
     }
   }
   if (total > core_.options.max_deploy_bytes)
-    return refuse(ctx, "the modules exceed the node's deploy limit of " +
-                           std::to_string(core_.options.max_deploy_bytes) + " bytes");
+    return core_.refuse("deploy", ctx,
+                        api_error{code::INVALID_ARGUMENT,
+                                  "the modules exceed the node's deploy limit of " +
+                                      std::to_string(core_.options.max_deploy_bytes) + " bytes"});
   bool compiles = !sources.empty();
   core_.log.info("deploy", {{"peer", peer_->address},
                             {"beams", std::to_string(beams.size())},
@@ -183,7 +186,7 @@ kj::Promise<void> client_api_impl::deploy(DeployContext ctx) {
     std::vector<std::string> modules;
   };
   return core_.call(
-      ctx,
+      "deploy", ctx,
       [this, beams = std::move(beams), names = std::move(names),
        sources = std::move(sources)]() mutable -> engine::result<deployed> {
         if (!sources.empty()) {
@@ -205,8 +208,7 @@ kj::Promise<void> client_api_impl::deploy(DeployContext ctx) {
         for (unsigned i = 0; i < d.modules.size(); ++i) list.set(i, wire_text(d.modules[i]));
         std::string joined;
         for (const auto& m : d.modules) joined += (joined.empty() ? "" : ",") + m;
-        core_.log.info("deployed",
-                       {{"version", std::to_string(d.version)}, {"modules", joined}});
+        core_.log.info("deployed", {{"version", std::to_string(d.version)}, {"modules", joined}});
       },
       /*waits=*/compiles);
 }
@@ -214,9 +216,9 @@ kj::Promise<void> client_api_impl::deploy(DeployContext ctx) {
 kj::Promise<void> client_api_impl::start(StartContext ctx) {
   engine::start_options o;
   if (auto e = read_start(ctx.getParams().getRequest(), core_.options.max_payload_bytes, o))
-    return refuse(ctx, *e);
+    return core_.refuse("start", ctx, api_error{code::INVALID_ARGUMENT, *e});
   return core_.call(
-      ctx, [this, o = std::move(o)] { return core_.engine.start(o); },
+      "start", ctx, [this, o = std::move(o)] { return core_.engine.start(o); },
       [](wire::RunRef::Builder out, const engine::run_ref& r) { fill(out, r); }, false);
 }
 
@@ -224,13 +226,15 @@ kj::Promise<void> client_api_impl::signal(SignalContext ctx) {
   auto p = ctx.getParams();
   std::string id = text(p.getWorkflowId()), name = text(p.getName()),
               payload = text(p.getPayloadJson());
-  if (auto e = check_name("workflowId", id)) return refuse(ctx, *e);
-  if (auto e = check_name("name", name)) return refuse(ctx, *e);
+  if (auto e = check_name("workflowId", id))
+    return core_.refuse("signal", ctx, api_error{code::INVALID_ARGUMENT, *e});
+  if (auto e = check_name("name", name))
+    return core_.refuse("signal", ctx, api_error{code::INVALID_ARGUMENT, *e});
   if (auto e = check_payload("payloadJson", payload, core_.options.max_payload_bytes))
-    return refuse(ctx, *e);
+    return core_.refuse("signal", ctx, api_error{code::INVALID_ARGUMENT, *e});
   if (payload.empty()) payload = "null";
   return core_.call(
-      ctx,
+      "signal", ctx,
       [this, id = std::move(id), name = std::move(name), payload = std::move(payload)] {
         return core_.engine.signal(id, name, payload);
       },
@@ -241,14 +245,15 @@ kj::Promise<void> client_api_impl::signalWithStart(SignalWithStartContext ctx) {
   auto p = ctx.getParams();
   engine::start_options o;
   if (auto e = read_start(p.getRequest(), core_.options.max_payload_bytes, o))
-    return refuse(ctx, *e);
+    return core_.refuse("signal_with_start", ctx, api_error{code::INVALID_ARGUMENT, *e});
   std::string name = text(p.getName()), payload = text(p.getPayloadJson());
-  if (auto e = check_name("name", name)) return refuse(ctx, *e);
+  if (auto e = check_name("name", name))
+    return core_.refuse("signal_with_start", ctx, api_error{code::INVALID_ARGUMENT, *e});
   if (auto e = check_payload("payloadJson", payload, core_.options.max_payload_bytes))
-    return refuse(ctx, *e);
+    return core_.refuse("signal_with_start", ctx, api_error{code::INVALID_ARGUMENT, *e});
   if (payload.empty()) payload = "null";
   return core_.call(
-      ctx,
+      "signal_with_start", ctx,
       [this, o = std::move(o), name = std::move(name), payload = std::move(payload)] {
         return core_.engine.signal_with_start(o, name, payload);
       },
@@ -257,17 +262,18 @@ kj::Promise<void> client_api_impl::signalWithStart(SignalWithStartContext ctx) {
 
 kj::Promise<void> client_api_impl::query(QueryContext ctx) {
   auto p = ctx.getParams();
-  std::string id = text(p.getWorkflowId()), name = text(p.getName()),
-              args = text(p.getArgsJson());
-  if (auto e = check_name("workflowId", id)) return refuse(ctx, *e);
-  if (auto e = check_name("name", name)) return refuse(ctx, *e);
+  std::string id = text(p.getWorkflowId()), name = text(p.getName()), args = text(p.getArgsJson());
+  if (auto e = check_name("workflowId", id))
+    return core_.refuse("query", ctx, api_error{code::INVALID_ARGUMENT, *e});
+  if (auto e = check_name("name", name))
+    return core_.refuse("query", ctx, api_error{code::INVALID_ARGUMENT, *e});
   if (auto e = check_payload("argsJson", args, core_.options.max_payload_bytes))
-    return refuse(ctx, *e);
+    return core_.refuse("query", ctx, api_error{code::INVALID_ARGUMENT, *e});
   if (args.empty()) args = "null";
   auto timeout = std::chrono::milliseconds(
       p.getTimeoutMs() == 0 ? 10'000 : std::min(p.getTimeoutMs(), max_query_timeout_ms));
   return core_.call(
-      ctx,
+      "query", ctx,
       [this, id = std::move(id), name = std::move(name), args = std::move(args), timeout] {
         return core_.engine.query(id, name, args, timeout);
       },
@@ -278,10 +284,12 @@ kj::Promise<void> client_api_impl::query(QueryContext ctx) {
 kj::Promise<void> client_api_impl::cancel(CancelContext ctx) {
   auto p = ctx.getParams();
   std::string id = text(p.getWorkflowId()), reason = text(p.getReason());
-  if (auto e = check_name("workflowId", id)) return refuse(ctx, *e);
-  if (auto e = check_text("reason", reason, max_reason_bytes)) return refuse(ctx, *e);
+  if (auto e = check_name("workflowId", id))
+    return core_.refuse("cancel", ctx, api_error{code::INVALID_ARGUMENT, *e});
+  if (auto e = check_text("reason", reason, max_reason_bytes))
+    return core_.refuse("cancel", ctx, api_error{code::INVALID_ARGUMENT, *e});
   return core_.call(
-      ctx,
+      "cancel", ctx,
       [this, id = std::move(id), reason = std::move(reason)] {
         return core_.engine.cancel(id, reason);
       },
@@ -291,10 +299,12 @@ kj::Promise<void> client_api_impl::cancel(CancelContext ctx) {
 kj::Promise<void> client_api_impl::terminate(TerminateContext ctx) {
   auto p = ctx.getParams();
   std::string id = text(p.getWorkflowId()), reason = text(p.getReason());
-  if (auto e = check_name("workflowId", id)) return refuse(ctx, *e);
-  if (auto e = check_text("reason", reason, max_reason_bytes)) return refuse(ctx, *e);
+  if (auto e = check_name("workflowId", id))
+    return core_.refuse("terminate", ctx, api_error{code::INVALID_ARGUMENT, *e});
+  if (auto e = check_text("reason", reason, max_reason_bytes))
+    return core_.refuse("terminate", ctx, api_error{code::INVALID_ARGUMENT, *e});
   return core_.call(
-      ctx,
+      "terminate", ctx,
       [this, id = std::move(id), reason = std::move(reason)] {
         return core_.engine.terminate(id, reason);
       },
@@ -304,10 +314,13 @@ kj::Promise<void> client_api_impl::terminate(TerminateContext ctx) {
 kj::Promise<void> client_api_impl::describe(DescribeContext ctx) {
   auto p = ctx.getParams();
   std::string id = text(p.getWorkflowId()), run = text(p.getRunId());
-  if (auto e = check_name("workflowId", id)) return refuse(ctx, *e);
-  if (auto e = check_optional_name("runId", run)) return refuse(ctx, *e);
+  if (auto e = check_name("workflowId", id))
+    return core_.refuse("describe", ctx, api_error{code::INVALID_ARGUMENT, *e});
+  if (auto e = check_optional_name("runId", run))
+    return core_.refuse("describe", ctx, api_error{code::INVALID_ARGUMENT, *e});
   return core_.call(
-      ctx, [this, id = std::move(id), run = std::move(run)] { return core_.engine.describe(id, run); },
+      "describe", ctx,
+      [this, id = std::move(id), run = std::move(run)] { return core_.engine.describe(id, run); },
       [](wire::Description::Builder out, const engine::description& d) { fill(out, d, true); },
       false);
 }
@@ -315,13 +328,15 @@ kj::Promise<void> client_api_impl::describe(DescribeContext ctx) {
 kj::Promise<void> client_api_impl::history(HistoryContext ctx) {
   auto r = ctx.getParams().getRequest();
   std::string id = text(r.getWorkflowId()), run = text(r.getRunId());
-  if (auto e = check_name("workflowId", id)) return refuse(ctx, *e);
-  if (auto e = check_optional_name("runId", run)) return refuse(ctx, *e);
+  if (auto e = check_name("workflowId", id))
+    return core_.refuse("history", ctx, api_error{code::INVALID_ARGUMENT, *e});
+  if (auto e = check_optional_name("runId", run))
+    return core_.refuse("history", ctx, api_error{code::INVALID_ARGUMENT, *e});
   std::int64_t from = std::max<std::int64_t>(1, r.getFromSeq());
   std::size_t limit = r.getLimit() == 0 ? default_history_page : std::min(r.getLimit(), max_page);
   auto wait = std::chrono::milliseconds(std::min(r.getWaitMs(), max_history_wait_ms));
   return core_.call(
-      ctx,
+      "history", ctx,
       [this, id = std::move(id), run = std::move(run), from, limit,
        wait]() -> engine::result<history_answer> {
         // TODO(perf): the engine has no "wait for the next event": follow by polling, backing
@@ -361,10 +376,11 @@ kj::Promise<void> client_api_impl::history(HistoryContext ctx) {
 kj::Promise<void> client_api_impl::result(ResultContext ctx) {
   auto p = ctx.getParams();
   std::string id = text(p.getWorkflowId());
-  if (auto e = check_name("workflowId", id)) return refuse(ctx, *e);
+  if (auto e = check_name("workflowId", id))
+    return core_.refuse("result", ctx, api_error{code::INVALID_ARGUMENT, *e});
   auto wait_ms = std::min(p.getWaitMs(), max_result_wait_ms);
   return core_.call(
-      ctx,
+      "result", ctx,
       [this, id = std::move(id), wait_ms]() -> engine::result<engine::run_result> {
         std::optional<std::chrono::milliseconds> wait;
         if (wait_ms > 0) wait = std::chrono::milliseconds(wait_ms);
@@ -382,9 +398,10 @@ kj::Promise<void> client_api_impl::result(ResultContext ctx) {
 
 kj::Promise<void> client_api_impl::list(ListContext ctx) {
   engine::list_filter f;
-  if (auto e = read_filter(ctx.getParams().getFilter(), f)) return refuse(ctx, *e);
+  if (auto e = read_filter(ctx.getParams().getFilter(), f))
+    return core_.refuse("list", ctx, api_error{code::INVALID_ARGUMENT, *e});
   return core_.call(
-      ctx, [this, f = std::move(f)] { return core_.engine.list(f); },
+      "list", ctx, [this, f = std::move(f)] { return core_.engine.list(f); },
       [](wire::ListPage::Builder out, const engine::list_page& page) {
         auto runs = out.initRuns(static_cast<unsigned>(page.runs.size()));
         for (unsigned i = 0; i < page.runs.size(); ++i) fill(runs[i], page.runs[i], false);
@@ -395,9 +412,10 @@ kj::Promise<void> client_api_impl::list(ListContext ctx) {
 
 kj::Promise<void> client_api_impl::count(CountContext ctx) {
   engine::list_filter f;
-  if (auto e = read_filter(ctx.getParams().getFilter(), f)) return refuse(ctx, *e);
+  if (auto e = read_filter(ctx.getParams().getFilter(), f))
+    return core_.refuse("count", ctx, api_error{code::INVALID_ARGUMENT, *e});
   return core_.call(
-      ctx, [this, f = std::move(f)] { return core_.engine.count(f); },
+      "count", ctx, [this, f = std::move(f)] { return core_.engine.count(f); },
       [](wire::Count::Builder out, std::int64_t n) { out.setCount(n); }, false);
 }
 

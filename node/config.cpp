@@ -85,8 +85,8 @@ std::optional<std::string> to_bool(const std::string& v, bool& out) {
 std::optional<std::string> check_store(const std::string& v) {
   if (v.empty()) return std::nullopt;
   if (v.rfind("postgresql://", 0) == 0 || v.rfind("postgres://", 0) == 0) return std::nullopt;
-  return "expected a postgresql:// URL (leave it unset for the embedded SQLite store), got '" +
-         v + "'";
+  return "expected a postgresql:// URL (leave it unset for the embedded SQLite store), got '" + v +
+         "'";
 }
 
 const setting settings[] = {
@@ -137,20 +137,21 @@ const setting settings[] = {
        return std::nullopt;
      }},
     {"advertise", "advertise", kind::text,
-     "HOST:PORT other nodes reach this one at (cluster; not available yet)",
+     "HOST:PORT other nodes reach this one at (cluster; ignored by this build)",
      [](node_config& c, const std::string& v) -> std::optional<std::string> {
        c.advertise = v;
        return std::nullopt;
      }},
     {"cluster_token", "cluster-token", kind::text,
-     "Token nodes of one cluster present to each other (cluster; not available yet)",
+     "Token nodes of one cluster present to each other (cluster; ignored by this build)",
      [](node_config& c, const std::string& v) -> std::optional<std::string> {
        c.cluster_token = v;
        return std::nullopt;
      }},
     {"metrics_listen", "metrics-listen", kind::text,
-     "HOST:PORT to serve Prometheus /metrics on (not available yet)",
+     "HOST:PORT of /metrics, /health/live and /health/ready (default 127.0.0.1:9464; off: none)",
      [](node_config& c, const std::string& v) -> std::optional<std::string> {
+       if (v != "off" && !parse_host_port(v)) return "expected HOST:PORT or off, got '" + v + "'";
        c.metrics_listen = v;
        return std::nullopt;
      }},
@@ -209,7 +210,8 @@ const setting settings[] = {
 
 std::string env_name(std::string_view flag) {
   std::string out = "AION_";
-  for (char c : flag) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : flag)
+    out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -253,9 +255,10 @@ std::string quote_toml(std::string_view s) {
 }  // namespace
 
 config_outcome load_config(const std::vector<std::string>& args, const env_lookup& env) {
-  CLI::App app{"aion-node: a durable workflow engine node (Cap'n Proto API, embedded SQLite or "
-               "PostgreSQL store)",
-               "aion-node"};
+  CLI::App app{
+      "aion-node: a durable workflow engine node (Cap'n Proto API, embedded SQLite or "
+      "PostgreSQL store)",
+      "aion-node"};
   app.set_version_flag("--version", "aion-node 0.1.0");
   app.get_formatter()->column_width(34);
   constexpr std::size_t n = std::size(settings);
@@ -263,13 +266,14 @@ config_outcome load_config(const std::vector<std::string>& args, const env_looku
   std::vector<CLI::Option*> flag_options(n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto& s = settings[i];
-    std::string help = std::string(s.help) + " [env " + env_name(s.flag) + ", file " +
-                       std::string(s.path) + "]";
+    std::string help =
+        std::string(s.help) + " [env " + env_name(s.flag) + ", file " + std::string(s.path) + "]";
     flag_options[i] = app.add_option("--" + std::string(s.flag), flag_values[i], help);
   }
   std::string config_file;
-  auto* config_opt = app.add_option(
-      "--config", config_file, "TOML configuration file (flags beat it; it beats AION_* variables)");
+  auto* config_opt =
+      app.add_option("--config", config_file,
+                     "TOML configuration file (flags beat it; it beats AION_* variables)");
   bool print_config = false;
   app.add_flag("--print-config", print_config,
                "Print the effective configuration as TOML and exit");

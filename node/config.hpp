@@ -31,7 +31,7 @@ struct node_config {
   std::filesystem::path data_dir = "aion-data";  ///< the SQLite store and erlc scratch space
   /// Empty: the embedded SQLite store in data_dir. Otherwise a PostgreSQL URL or conninfo.
   std::string store;
-  std::string store_schema;  ///< PostgreSQL schema for the tables (empty: the default)
+  std::string store_schema;      ///< PostgreSQL schema for the tables (empty: the default)
   bool sqlite_sync_full = true;  ///< fsync every SQLite commit (false: survives crashes only)
   host_port listen{"127.0.0.1", 7233};
   std::string auth_token;  ///< empty: no authentication
@@ -42,20 +42,22 @@ struct node_config {
   std::filesystem::path ready_file;
 
   // Limits and sizing.
-  std::uint64_t max_payload_bytes = 2u << 20;   ///< JSON inputs, signals, results
-  std::uint64_t max_deploy_bytes = 64u << 20;   ///< all modules of one deploy call
+  std::uint64_t max_payload_bytes = 2u << 20;  ///< JSON inputs, signals, results
+  std::uint64_t max_deploy_bytes = 64u << 20;  ///< all modules of one deploy call
   std::uint32_t max_connections = 1024;
-  std::uint32_t max_concurrent_calls = 4096;    ///< calls being served at once
-  std::uint32_t call_threads = 64;              ///< most threads running blocking engine calls
-  std::uint32_t scheduler_threads = 0;          ///< VM scheduler threads; 0: one per core
-  std::uint32_t max_resident = 10000;           ///< resident idle workflows (LRU beyond)
+  std::uint32_t max_concurrent_calls = 4096;  ///< calls being served at once
+  std::uint32_t call_threads = 64;            ///< most threads running blocking engine calls
+  std::uint32_t scheduler_threads = 0;        ///< VM scheduler threads; 0: one per core
+  std::uint32_t max_resident = 10000;         ///< resident idle workflows (LRU beyond)
   std::uint32_t erlc_timeout_s = 60;
 
-  // Reserved for the cluster (cluster/) and metrics (metrics/) issues: parsed and shown by
-  // --print-config, refused by the node until those parts exist.
+  /// HOST:PORT of the /metrics and /health endpoint; "off" disables it.
+  std::string metrics_listen = "127.0.0.1:9464";
+
+  // Reserved for the cluster (cluster/): parsed and shown by --print-config; a node without
+  // clustering logs that it ignores them.
   std::string advertise;
   std::string cluster_token;
-  std::string metrics_listen;
 };
 
 /// What load_config decided: run with this configuration, or exit (after --help, --version or

@@ -92,7 +92,8 @@ std::variant<std::vector<compiled_module>, std::string> compile_erl(
   std::set<std::string> names;
   for (const auto& s : sources) {
     if (!is_module_file_name(s.file_name))
-      return "'" + s.file_name + "' is not a module file name (expected e.g. order.erl: a "
+      return "'" + s.file_name +
+             "' is not a module file name (expected e.g. order.erl: a "
              "lower-case module name and .erl)";
     if (!names.insert(s.file_name).second) return "'" + s.file_name + "' is given twice";
     if (auto why = refused_construct(s.text)) return s.file_name + ": " + *why;
@@ -135,11 +136,11 @@ std::variant<std::vector<compiled_module>, std::string> compile_erl(
   sigaddset(&defaults, SIGTERM);
   sigaddset(&defaults, SIGINT);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                      POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   // A minimal environment: ERL_COMPILER_OPTIONS, ERL_FLAGS or a ~/.erlang must not reach it.
-  std::string env_path = "PATH=/usr/local/bin:/usr/bin:/bin", env_home = "HOME=" + dir.path.string(),
-              env_lang = "LANG=C.UTF-8";
+  std::string env_path = "PATH=/usr/local/bin:/usr/bin:/bin",
+              env_home = "HOME=" + dir.path.string(), env_lang = "LANG=C.UTF-8";
   char* envp[] = {env_path.data(), env_home.data(), env_lang.data(), nullptr};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -184,15 +185,16 @@ std::variant<std::vector<compiled_module>, std::string> compile_erl(
     return "erlc did not finish within " + std::to_string(options.timeout.count()) + " s";
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     auto text = one_line(output, dir.path.string());
-    return "erlc failed: " + (text.empty() ? std::string("exit status ") + std::to_string(status) : text);
+    return "erlc failed: " +
+           (text.empty() ? std::string("exit status ") + std::to_string(status) : text);
   }
   std::vector<compiled_module> modules;
   for (const auto& s : sources) {
     compiled_module m;
     m.name = s.file_name.substr(0, s.file_name.size() - 4);
     if (!read_all(out_dir / (m.name + ".beam"), m.beam))
-      return "erlc produced no " + m.name + ".beam (does " + s.file_name +
-             " declare -module(" + m.name + ").?)";
+      return "erlc produced no " + m.name + ".beam (does " + s.file_name + " declare -module(" +
+             m.name + ").?)";
     modules.push_back(std::move(m));
   }
   return modules;

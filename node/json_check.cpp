@@ -31,8 +31,8 @@ class checker : public nlohmann::json_sax<nlohmann::json> {
     // after the last ": " that names the problem, and say where.
     auto cut = what.find("- ");
     std::string reason = cut == std::string::npos ? what : what.substr(cut + 2);
-    error_ = "invalid JSON at byte " + std::to_string(position == 0 ? 0 : position - 1) + ": " +
-             reason;
+    error_ =
+        "invalid JSON at byte " + std::to_string(position == 0 ? 0 : position - 1) + ": " + reason;
     return false;
   }
 

@@ -15,7 +15,9 @@ const char* to_string(log_level l) {
   return "info";
 }
 
-const char* to_string(log_format f) { return f == log_format::json ? "json" : "text"; }
+const char* to_string(log_format f) {
+  return f == log_format::json ? "json" : "text";
+}
 
 std::optional<log_level> parse_log_level(std::string_view s) {
   if (s == "debug") return log_level::debug;
@@ -121,9 +123,12 @@ std::string logger::format(std::int64_t time_ms, log_level l, std::string_view m
   line += std::string(6 - std::string_view(to_string(l)).size(), ' ');
   // The message is free text on one line: newlines (io:format output) are escaped.
   for (char c : message) {
-    if (c == '\n') line += "\\n";
-    else if (c == '\r') line += "\\r";
-    else line += c;
+    if (c == '\n')
+      line += "\\n";
+    else if (c == '\r')
+      line += "\\r";
+    else
+      line += c;
   }
   for (const auto& f : fields) {
     line += ' ';

@@ -41,10 +41,18 @@ class logger {
   bool enabled(log_level l) const { return l >= min_level_; }
 
   void log(log_level l, std::string_view message, std::initializer_list<log_field> fields = {});
-  void debug(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::debug, m, f); }
-  void info(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::info, m, f); }
-  void warn(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::warn, m, f); }
-  void error(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::error, m, f); }
+  void debug(std::string_view m, std::initializer_list<log_field> f = {}) {
+    log(log_level::debug, m, f);
+  }
+  void info(std::string_view m, std::initializer_list<log_field> f = {}) {
+    log(log_level::info, m, f);
+  }
+  void warn(std::string_view m, std::initializer_list<log_field> f = {}) {
+    log(log_level::warn, m, f);
+  }
+  void error(std::string_view m, std::initializer_list<log_field> f = {}) {
+    log(log_level::error, m, f);
+  }
 
   /// Renders one record without writing it (`time_ms`: milliseconds since the epoch).
   std::string format(std::int64_t time_ms, log_level l, std::string_view message,

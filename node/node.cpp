@@ -5,6 +5,8 @@
 #include <atomic>
 #include <fstream>
 
+#include "aion/metrics/metrics_server.hpp"
+#include "aion/metrics/registry.hpp"
 #include "aion/persistence/store.hpp"
 #include "engine/engine.hpp"
 #include "node/rpc_server.hpp"
@@ -18,6 +20,9 @@ namespace aion::node {
 
 namespace fs = std::filesystem;
 
+/// The version a node reports (login, aion_node_info).
+constexpr const char* aion_version = "0.1.0";
+
 /// The parts of a node, declared in start-up order (destroyed in reverse).
 struct node_parts {
   explicit node_parts(logger& l) : log(l) {}
@@ -25,10 +30,15 @@ struct node_parts {
   logger& log;
   host_port address;
   fs::path ready_file;
+  /// "starting", "ready", "stopping": what /health/ready reports (any thread reads it).
+  std::atomic<const char*> state{"starting"};
+  metrics::registry metrics;
+  std::unique_ptr<metrics::metrics_server> metrics_server;
   std::unique_ptr<persistence::store> store;
   std::unique_ptr<vm::runtime> runtime;
   std::unique_ptr<engine::engine> engine;
   std::unique_ptr<rpc_server> server;
+  metrics::collector_registration vm_sampler;  // reads runtime: destroyed before it
   bool stopped = false;
 };
 
@@ -70,21 +80,39 @@ bool write_ready_file(const fs::path& path, const host_port& address) {
 
 node::node(passkey) {}
 
-node::~node() { shutdown(); }
+node::~node() {
+  shutdown();
+}
 
-host_port node::address() const { return parts_->address; }
+host_port node::address() const {
+  return parts_->address;
+}
 
 std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& config,
                                                              logger& log) {
   if (!config.advertise.empty() || !config.cluster_token.empty())
-    return std::string("--advertise and --cluster-token need clustering, which this build does "
-                       "not have yet");
-  if (!config.metrics_listen.empty())
-    return std::string("--metrics-listen: metrics are not available in this build yet");
+    log.warn("advertise and cluster_token are ignored: this build runs a single node");
 
   auto n = std::make_unique<node>(passkey{});
   n->parts_ = std::make_unique<node_parts>(log);
   auto& p = *n->parts_;
+  p.metrics.node().set_info(config.node_id, aion_version);
+
+  // 0. The metrics and health endpoint, first, so probes answer during recovery.
+  if (config.metrics_listen != "off") {
+    metrics::metrics_server_options mo;
+    mo.listen = config.metrics_listen;
+    mo.readiness = [&p]() -> metrics::health {
+      const char* state = p.state.load();
+      if (std::string_view(state) == "ready") return metrics::health::up();
+      return metrics::health::down(state);
+    };
+    auto server = metrics::metrics_server::start(p.metrics, std::move(mo));
+    if (!server)
+      return "cannot serve metrics on " + config.metrics_listen + ": " + server.err().message();
+    p.metrics_server = std::move(server).value();
+    log.info("metrics", {{"address", p.metrics_server->address()}});
+  }
 
   // 1. The store.
   persistence::store_options so;
@@ -117,6 +145,12 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
   rc.scheduler_threads = config.scheduler_threads;
   rc.vm.output = io_to_log(log);
   p.runtime = std::make_unique<vm::runtime>(std::move(rc));
+  p.vm_sampler = p.metrics.add_collector([&p] {
+    // TODO(cleanup): reductions, memory and GC once the runtime exposes its counters.
+    metrics::vm_sample sample;
+    if (p.runtime) sample.processes = p.runtime->process_count();
+    p.metrics.vm().record(sample);
+  });
 
   // 3. The engine (resumes open workflows).
   engine::engine_config ec;
@@ -142,7 +176,7 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
   ro.erlc.erlc = AION_ERLC_PATH;
   ro.erlc.scratch_dir = config.data_dir / "tmp";
   ro.erlc.timeout = std::chrono::seconds(config.erlc_timeout_s);
-  p.server = std::make_unique<rpc_server>(std::move(ro), *p.engine, log);
+  p.server = std::make_unique<rpc_server>(std::move(ro), *p.engine, log, &p.metrics);
   auto bound = p.server->start();
   if (auto* why = std::get_if<std::string>(&bound)) return *why;
   p.address = std::get<host_port>(bound);
@@ -154,6 +188,7 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
       return "cannot write the ready file " + config.ready_file.string();
     p.ready_file = config.ready_file;
   }
+  p.state = "ready";
   return n;
 }
 
@@ -161,11 +196,13 @@ void node::shutdown() {
   if (!parts_ || parts_->stopped) return;
   auto& p = *parts_;
   p.stopped = true;
+  p.state = "stopping";
   if (p.server) p.server->begin_shutdown();
   if (p.engine) p.engine->shutdown();
   if (p.server) p.server->stop();
   p.server = nullptr;
   p.engine = nullptr;
+  p.vm_sampler.reset();
   if (p.runtime) p.runtime->shutdown();
   p.runtime = nullptr;
   if (p.store) p.store->close();
@@ -174,6 +211,8 @@ void node::shutdown() {
     std::error_code ec;
     fs::remove(p.ready_file, ec);
   }
+  if (p.metrics_server) p.metrics_server->stop();
+  p.metrics_server = nullptr;
   p.log.info("stopped");
 }
 

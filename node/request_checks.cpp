@@ -30,11 +30,15 @@ bool valid_utf8(std::string_view s, bool allow_controls) {
   return true;
 }
 
-std::string size_text(std::uint64_t n) { return std::to_string(n) + " bytes"; }
+std::string size_text(std::uint64_t n) {
+  return std::to_string(n) + " bytes";
+}
 
 }  // namespace
 
-bool is_clean_text(std::string_view s) { return valid_utf8(s, false); }
+bool is_clean_text(std::string_view s) {
+  return valid_utf8(s, false);
+}
 
 std::optional<std::string> check_name(std::string_view field, std::string_view value) {
   if (value.empty()) return std::string(field) + " is required";

@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 
+#include "aion/metrics/registry.hpp"
 #include "node/services.hpp"
 
 namespace aion::node {
@@ -20,11 +21,13 @@ namespace {
 /// One accepted connection: its stream, Cap'n Proto network and RPC system.
 struct connection {
   connection(kj::Own<kj::AsyncIoStream> s, capnp::Capability::Client bootstrap,
-             capnp::ReaderOptions limits)
-      : stream(kj::mv(s)),
+             capnp::ReaderOptions limits, std::shared_ptr<peer_info> who)
+      : peer(std::move(who)),
+        stream(kj::mv(s)),
         network(*stream, capnp::rpc::twoparty::Side::SERVER, limits),
         rpc(capnp::makeRpcServer(network, kj::mv(bootstrap))) {}
 
+  std::shared_ptr<peer_info> peer;
   kj::Own<kj::AsyncIoStream> stream;
   capnp::TwoPartyVatNetwork network;
   capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
@@ -72,8 +75,8 @@ struct loop_state final : kj::TaskSet::ErrorHandler {
 };
 
 struct rpc_server_impl {
-  rpc_server_impl(rpc_options o, engine::engine& e, logger& l)
-      : options(std::move(o)), log(l), core(options, e, l) {}
+  rpc_server_impl(rpc_options o, engine::engine& e, logger& l, metrics::registry* m)
+      : options(std::move(o)), log(l), core(options, e, l, m) {}
 
   void run_loop();
   kj::Promise<void> accept_loop();
@@ -114,14 +117,15 @@ void rpc_server_impl::run_loop() {
     hp.port = static_cast<std::uint16_t>(state.listener->getPort());
     outcome = hp;
   });
-  KJ_IF_MAYBE(e, failure) {
+  KJ_IF_MAYBE (e, failure) {
     outcome = "cannot listen on " + options.listen.to_string() + ": " +
               std::string(e->getDescription().cStr());
   }
   bool serving = std::holds_alternative<host_port>(outcome);
-  if (serving) state.accepting = accept_loop().eagerlyEvaluate([this](kj::Exception&& e) {
-    log.error("the listener failed", {{"error", e.getDescription().cStr()}});
-  });
+  if (serving)
+    state.accepting = accept_loop().eagerlyEvaluate([this](kj::Exception&& e) {
+      log.error("the listener failed", {{"error", e.getDescription().cStr()}});
+    });
   {
     std::lock_guard lock(mutex);
     bound = outcome;
@@ -133,7 +137,7 @@ void rpc_server_impl::run_loop() {
   if (serving) stop.promise.wait(io.waitScope);
   state.accepting = nullptr;
   state.listener = nullptr;
-  state.connections.clear();
+  while (!state.connections.empty()) close_connection(state.connections.begin()->first, nullptr);
   core.timer = nullptr;
   loop = nullptr;
 }
@@ -165,7 +169,7 @@ void rpc_server_impl::accept(kj::Own<kj::AsyncIoStream> stream) {
       close_connection(id, "too many failed logins");
     }));
   });
-  auto conn = kj::heap<connection>(kj::mv(stream), kj::mv(gate), limits);
+  auto conn = kj::heap<connection>(kj::mv(stream), kj::mv(gate), limits, peer);
   auto& network = conn->network;
   loop->connections.emplace(id, kj::mv(conn));
   open_connections = loop->connections.size();
@@ -188,15 +192,21 @@ void rpc_server_impl::close_connection(std::uint64_t id, const char* why) {
   if (loop == nullptr) return;
   auto it = loop->connections.find(id);
   if (it == loop->connections.end()) return;
-  if (why != nullptr) log.warn("closing connection", {{"reason", why}});
+  if (why != nullptr)
+    log.warn("closing connection", {{"peer", it->second->peer->address}, {"reason", why}});
+  if (it->second->peer->polled && core.metrics != nullptr)
+    core.metrics->task_queues().worker_disconnected();
   loop->connections.erase(it);
   open_connections = loop->connections.size();
 }
 
-rpc_server::rpc_server(rpc_options options, engine::engine& engine, logger& log)
-    : impl_(std::make_unique<rpc_server_impl>(std::move(options), engine, log)) {}
+rpc_server::rpc_server(rpc_options options, engine::engine& engine, logger& log,
+                       metrics::registry* metrics)
+    : impl_(std::make_unique<rpc_server_impl>(std::move(options), engine, log, metrics)) {}
 
-rpc_server::~rpc_server() { stop(); }
+rpc_server::~rpc_server() {
+  stop();
+}
 
 std::variant<host_port, std::string> rpc_server::start() {
   auto& s = *impl_;
@@ -241,7 +251,8 @@ void rpc_server::stop() {
           if (s.loop == nullptr) return;
           s.loop->accepting = nullptr;
           s.loop->listener = nullptr;
-          s.loop->connections.clear();
+          while (!s.loop->connections.empty())
+            s.close_connection(s.loop->connections.begin()->first, nullptr);
         });
       });
     } catch (const kj::Exception&) {
@@ -251,6 +262,8 @@ void rpc_server::stop() {
   s.thread = nullptr;  // joins
 }
 
-std::size_t rpc_server::connection_count() const { return impl_->open_connections.load(); }
+std::size_t rpc_server::connection_count() const {
+  return impl_->open_connections.load();
+}
 
 }  // namespace aion::node

@@ -15,6 +15,9 @@
 namespace aion::engine {
 class engine;
 }
+namespace aion::metrics {
+class registry;
+}
 
 namespace aion::node {
 
@@ -37,7 +40,9 @@ struct rpc_server_impl;
 /// (start → begin_shutdown → stop), from one thread.
 class rpc_server {
  public:
-  rpc_server(rpc_options options, engine::engine& engine, logger& log);
+  /// `metrics` may be null; otherwise it must outlive the server (calls, polls and worker
+  /// connections are counted in it).
+  rpc_server(rpc_options options, engine::engine& engine, logger& log, metrics::registry* metrics);
   /// Calls stop().
   ~rpc_server();
   rpc_server(const rpc_server&) = delete;

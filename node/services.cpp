@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "aion/metrics/registry.hpp"
 #include "node/request_checks.hpp"
 
 namespace aion::node {
@@ -15,7 +16,9 @@ constexpr std::size_t max_error_message_bytes = 64 * 1024;
 /// Failed logins after which the node closes the connection.
 constexpr int max_failed_logins = 3;
 
-std::string text(capnp::Text::Reader t) { return std::string(t.begin(), t.size()); }
+std::string text(capnp::Text::Reader t) {
+  return std::string(t.begin(), t.size());
+}
 std::string bytes(capnp::Data::Reader d) {
   return std::string(reinterpret_cast<const char*>(d.begin()), d.size());
 }
@@ -33,12 +36,6 @@ bool token_matches(const std::string& expected, const std::string& given) {
     diff |= static_cast<unsigned char>(a ^ b);
   }
   return diff == 0;
-}
-
-template <class Ctx>
-kj::Promise<void> refuse(Ctx& ctx, wire::Error::Code code, std::string message) {
-  set_error(ctx.getResults().initResult(), api_error{code, std::move(message)});
-  return kj::READY_NOW;
 }
 
 std::optional<std::string> check_token(capnp::Data::Reader token) {
@@ -63,6 +60,38 @@ api_error from_engine(const engine::error& e) {
     case engine::errc::internal: return {C::INTERNAL, e.message};
   }
   return {C::INTERNAL, e.message};
+}
+
+namespace {
+
+const char* code_name(wire::Error::Code c) {
+  using C = wire::Error::Code;
+  switch (c) {
+    case C::INTERNAL: return "internal";
+    case C::INVALID_ARGUMENT: return "invalid_argument";
+    case C::NOT_FOUND: return "not_found";
+    case C::ALREADY_EXISTS: return "already_exists";
+    case C::CONFLICT: return "conflict";
+    case C::TIMEOUT: return "timeout";
+    case C::UNAVAILABLE: return "unavailable";
+    case C::SHUTTING_DOWN: return "shutting_down";
+    case C::FAILED_PRECONDITION: return "failed_precondition";
+    case C::UNAUTHENTICATED: return "unauthenticated";
+    case C::RESOURCE_EXHAUSTED: return "resource_exhausted";
+  }
+  return "internal";
+}
+
+}  // namespace
+
+void service_core::count(const char* method, const api_error* error,
+                         std::chrono::steady_clock::time_point started) {
+  if (metrics == nullptr) return;
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  if (error != nullptr)
+    metrics->rpc().failed(method, code_name(error->code), elapsed);
+  else
+    metrics->rpc().succeeded(method, elapsed);
 }
 
 std::optional<api_error> service_core::admit() {
@@ -93,10 +122,11 @@ kj::Promise<void> gate_impl::login(LoginContext ctx) {
     core_.log.warn("login refused", {{"peer", peer_->address},
                                      {"identity", identity},
                                      {"reason", token.empty() ? "no token" : "wrong token"}});
-    set_error(ctx.getResults().initResult(),
-              api_error{wire::Error::Code::UNAUTHENTICATED,
-                        token.empty() ? "this node requires an auth token (--token or AION_TOKEN)"
-                                      : "wrong auth token"});
+    core_.refuse(
+        "login", ctx,
+        api_error{wire::Error::Code::UNAUTHENTICATED,
+                  token.empty() ? "this node requires an auth token (--token or AION_TOKEN)"
+                                : "wrong auth token"});
     if (failed_logins_ >= max_failed_logins && close_connection_) close_connection_();
     // A pause slows down guessing; the connection stays usable for a correct token.
     return core_.timer->afterDelay(200 * kj::MILLISECONDS);
@@ -109,6 +139,7 @@ kj::Promise<void> gate_impl::login(LoginContext ctx) {
   ok.setNodeId(wire_text(core_.options.node_id));
   ok.setVersion(wire_text(core_.options.version));
   ok.setMaxPayloadBytes(core_.options.max_payload_bytes);
+  core_.count("login", nullptr, std::chrono::steady_clock::now());
   return kj::READY_NOW;
 }
 
@@ -119,15 +150,25 @@ kj::Promise<void> worker_api_impl::poll(PollContext ctx) {
   std::string queue = text(p.getTaskQueue());
   std::string identity = text(p.getIdentity());
   if (auto e = check_name("taskQueue", queue))
-    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+    return core_.refuse("poll", ctx, api_error{wire::Error::Code::INVALID_ARGUMENT, *e});
   if (auto e = check_optional_name("identity", identity))
-    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+    return core_.refuse("poll", ctx, api_error{wire::Error::Code::INVALID_ARGUMENT, *e});
   if (identity.empty()) identity = peer_->identity.empty() ? peer_->address : peer_->identity;
   auto wait = std::chrono::milliseconds(std::min(p.getWaitMs(), max_poll_wait_ms));
+  if (!peer_->polled && core_.metrics != nullptr) {
+    peer_->polled = true;  // counted as a worker connection until it closes
+    core_.metrics->task_queues().worker_connected();
+  }
   return core_.call(
-      ctx,
+      "poll", ctx,
       [this, queue = std::move(queue), identity = std::move(identity), wait] {
-        return core_.engine.poll(queue, identity, wait);
+        auto started = std::chrono::steady_clock::now();
+        auto r = core_.engine.poll(queue, identity, wait);
+        if (r && core_.metrics != nullptr)
+          core_.metrics->task_queues().observe_poll(
+              queue, *r ? metrics::poll_result::task : metrics::poll_result::empty,
+              std::chrono::steady_clock::now() - started);
+        return r;
       },
       [](wire::PollAnswer::Builder out, const std::optional<engine::activity_task>& task) {
         if (!task) {
@@ -151,9 +192,10 @@ kj::Promise<void> worker_api_impl::poll(PollContext ctx) {
 kj::Promise<void> worker_api_impl::heartbeat(HeartbeatContext ctx) {
   auto p = ctx.getParams();
   if (auto e = check_token(p.getTaskToken()))
-    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+    return core_.refuse("heartbeat", ctx, api_error{wire::Error::Code::INVALID_ARGUMENT, *e});
   return core_.call(
-      ctx, [this, token = bytes(p.getTaskToken())] { return core_.engine.heartbeat(token); },
+      "heartbeat", ctx,
+      [this, token = bytes(p.getTaskToken())] { return core_.engine.heartbeat(token); },
       [](wire::HeartbeatAnswer::Builder out, bool cancel) { out.setCancelRequested(cancel); },
       false);
 }
@@ -161,13 +203,13 @@ kj::Promise<void> worker_api_impl::heartbeat(HeartbeatContext ctx) {
 kj::Promise<void> worker_api_impl::complete(CompleteContext ctx) {
   auto p = ctx.getParams();
   if (auto e = check_token(p.getTaskToken()))
-    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+    return core_.refuse("complete", ctx, api_error{wire::Error::Code::INVALID_ARGUMENT, *e});
   std::string result = text(p.getResultJson());
   if (auto e = check_payload("resultJson", result, core_.options.max_payload_bytes))
-    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+    return core_.refuse("complete", ctx, api_error{wire::Error::Code::INVALID_ARGUMENT, *e});
   if (result.empty()) result = "null";
   return core_.call(
-      ctx,
+      "complete", ctx,
       [this, token = bytes(p.getTaskToken()), result = std::move(result)] {
         return core_.engine.complete(token, result);
       },
@@ -177,17 +219,17 @@ kj::Promise<void> worker_api_impl::complete(CompleteContext ctx) {
 kj::Promise<void> worker_api_impl::fail(FailContext ctx) {
   auto p = ctx.getParams();
   if (auto e = check_token(p.getTaskToken()))
-    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+    return core_.refuse("fail", ctx, api_error{wire::Error::Code::INVALID_ARGUMENT, *e});
   std::string type = text(p.getErrorType()), message = text(p.getMessage());
   if (auto e = check_optional_name("errorType", type))
-    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+    return core_.refuse("fail", ctx, api_error{wire::Error::Code::INVALID_ARGUMENT, *e});
   if (auto e = check_text("message", message, max_error_message_bytes))
-    return refuse(ctx, wire::Error::Code::INVALID_ARGUMENT, *e);
+    return core_.refuse("fail", ctx, api_error{wire::Error::Code::INVALID_ARGUMENT, *e});
   if (type.empty()) type = "error";
   return core_.call(
-      ctx,
-      [this, token = bytes(p.getTaskToken()), type = std::move(type),
-       message = std::move(message), non_retryable = p.getNonRetryable()] {
+      "fail", ctx,
+      [this, token = bytes(p.getTaskToken()), type = std::move(type), message = std::move(message),
+       non_retryable = p.getNonRetryable()] {
         return core_.engine.fail(token, type, message, non_retryable);
       },
       [] {}, false);

@@ -8,6 +8,7 @@
 #include <kj/timer.h>
 
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -19,6 +20,10 @@
 #include "node/call_pool.hpp"
 #include "node/log.hpp"
 #include "node/rpc_server.hpp"
+
+namespace aion::metrics {
+class registry;
+}
 
 namespace aion::node {
 
@@ -38,23 +43,25 @@ void set_error(B out, const api_error& e) {
 
 /// What every service object of every connection shares. Lives as long as the server.
 struct service_core {
-  service_core(const rpc_options& o, engine::engine& e, logger& l)
+  service_core(const rpc_options& o, engine::engine& e, logger& l, metrics::registry* m)
       : options(o),
         engine(e),
         log(l),
+        metrics(m),
         short_calls(o.call_threads, 4),
         long_calls(o.max_concurrent_calls, 0) {}
 
   const rpc_options& options;
   engine::engine& engine;
   logger& log;
+  metrics::registry* metrics;  ///< may be null (no metrics)
   /// Calls that answer promptly, and calls that wait (result, poll, history follow, query,
   /// deploy with erlc), so waiters never starve prompt calls of threads.
   call_pool short_calls;
   call_pool long_calls;
   std::atomic<std::uint32_t> calls_in_flight{0};
   std::atomic<bool> refusing{false};  ///< set by begin_shutdown
-  kj::Timer* timer = nullptr;          ///< the KJ thread's timer (set when it starts)
+  kj::Timer* timer = nullptr;         ///< the KJ thread's timer (set when it starts)
 
   /// Why a call is refused before it starts (shutting down, too many calls in flight), or
   /// nothing; on nothing the caller owns one unit of calls_in_flight.
@@ -66,16 +73,26 @@ struct service_core {
   template <class F>
   auto offload(F fn, bool waits) -> kj::Promise<decltype(fn())>;
 
-  /// The whole life of a call: admit, offload `fn`, then answer `ctx`'s result with the error
-  /// or `fill(ok_builder, value)` (for result<void>: nothing to fill).
+  /// The whole life of a call of `method` (a metrics label): admit, offload `fn`, then answer
+  /// `ctx`'s result with the error or `fill(ok_builder, value)` (for result<void>: nothing to
+  /// fill), and count it.
   template <class Ctx, class F, class Fill>
-  kj::Promise<void> call(Ctx ctx, F fn, Fill fill, bool waits);
+  kj::Promise<void> call(const char* method, Ctx ctx, F fn, Fill fill, bool waits);
+
+  /// Answers `ctx` with an error before any work (bad input), and counts it.
+  template <class Ctx>
+  kj::Promise<void> refuse(const char* method, Ctx& ctx, api_error e);
+
+  /// Counts an answered call (no-op without metrics).
+  void count(const char* method, const api_error* error,
+             std::chrono::steady_clock::time_point started);
 };
 
 /// Who is on the other end of a connection (for logs).
 struct peer_info {
   std::string address;   ///< remote HOST:PORT
   std::string identity;  ///< what login said
+  bool polled = false;   ///< it polled a task queue: a worker (KJ thread only)
 };
 
 class gate_impl final : public wire::Gate::Server {
@@ -160,17 +177,31 @@ auto service_core::offload(F fn, bool waits) -> kj::Promise<decltype(fn())> {
   return kj::mv(paf.promise);
 }
 
+template <class Ctx>
+kj::Promise<void> service_core::refuse(const char* method, Ctx& ctx, api_error e) {
+  set_error(ctx.getResults().initResult(), e);
+  count(method, &e, std::chrono::steady_clock::now());
+  return kj::READY_NOW;
+}
+
 template <class Ctx, class F, class Fill>
-kj::Promise<void> service_core::call(Ctx ctx, F fn, Fill fill, bool waits) {
+kj::Promise<void> service_core::call(const char* method, Ctx ctx, F fn, Fill fill, bool waits) {
+  auto started = std::chrono::steady_clock::now();
   if (auto refusal = admit()) {
     set_error(ctx.getResults().initResult(), *refusal);
+    count(method, &*refusal, started);
     return kj::READY_NOW;
   }
-  return offload(std::move(fn), waits).then([ctx, fill](auto&& r) mutable {
+  return offload(std::move(fn), waits).then([this, method, started, ctx, fill](auto&& r) mutable {
     auto out = ctx.getResults().initResult();
     if (!r) {
-      set_error(out, from_engine(r.err()));
-    } else if constexpr (std::is_same_v<std::decay_t<decltype(r)>, engine::result<void>>) {
+      auto e = from_engine(r.err());
+      set_error(out, e);
+      count(method, &e, started);
+      return;
+    }
+    count(method, nullptr, started);
+    if constexpr (std::is_same_v<std::decay_t<decltype(r)>, engine::result<void>>) {
       out.initOk();
     } else {
       fill(out.initOk(), *r);

@@ -54,10 +54,14 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   std::size_t n = 0;
   std::uint32_t cp = 0;
   if (b < 0x80) return 1;
-  if ((b & 0xE0) == 0xC0) n = 2, cp = b & 0x1F;
-  else if ((b & 0xF0) == 0xE0) n = 3, cp = b & 0x0F;
-  else if ((b & 0xF8) == 0xF0) n = 4, cp = b & 0x07;
-  else return 0;
+  if ((b & 0xE0) == 0xC0)
+    n = 2, cp = b & 0x1F;
+  else if ((b & 0xF0) == 0xE0)
+    n = 3, cp = b & 0x0F;
+  else if ((b & 0xF8) == 0xF0)
+    n = 4, cp = b & 0x07;
+  else
+    return 0;
   if (i + n > s.size()) return 0;
   for (std::size_t k = 1; k < n; ++k) {
     auto c = static_cast<unsigned char>(s[i + k]);
@@ -118,7 +122,8 @@ class parser {
     std::size_t start = 0;
     for (std::size_t k = 0; k < s_.size();) {
       std::size_t n = utf8_sequence_length(s_, k);
-      if (n == 0) return fail_at("the file is not valid UTF-8", {line, static_cast<int>(k - start) + 1});
+      if (n == 0)
+        return fail_at("the file is not valid UTF-8", {line, static_cast<int>(k - start) + 1});
       if (s_[k] == '\n') ++line, start = k + 1;
       k += n;
     }
@@ -155,7 +160,8 @@ class parser {
     if (peek() == '#' && !skip_comment()) return false;
     if (at_end()) return true;
     if (peek() == '\n' || peek() == '\r') return newline();
-    return fail(std::string("unexpected '") + peek() + "' after the value (one key = value per line)");
+    return fail(std::string("unexpected '") + peek() +
+                "' after the value (one key = value per line)");
   }
 
   bool key_part(std::string& out) {
@@ -205,10 +211,12 @@ class parser {
     if (peek() != ']') return fail("expected ']' to close the table header");
     ++i_;
     std::string path = join(parts, parts.size());
-    if (doc_.entries.count(path)) return fail_at("'" + path + "' is already defined as a value", start);
+    if (doc_.entries.count(path))
+      return fail_at("'" + path + "' is already defined as a value", start);
     for (std::size_t n = 1; n < parts.size(); ++n) {
       auto prefix = join(parts, n);
-      if (doc_.entries.count(prefix)) return fail_at("'" + prefix + "' is a value, not a table", start);
+      if (doc_.entries.count(prefix))
+        return fail_at("'" + prefix + "' is a value, not a table", start);
       tables_.emplace(prefix, table_origin::header_implied);
     }
     auto [it, inserted] = tables_.emplace(path, table_origin::header);
@@ -240,7 +248,8 @@ class parser {
     std::string path = join(full, full.size());
     for (std::size_t n = 1; n < full.size(); ++n) {
       auto prefix = join(full, n);
-      if (doc_.entries.count(prefix)) return fail_at("'" + prefix + "' is a value, not a table", start);
+      if (doc_.entries.count(prefix))
+        return fail_at("'" + prefix + "' is a value, not a table", start);
       if (n > table_.size()) tables_.emplace(prefix, table_origin::dotted_keys);
     }
     if (tables_.count(path)) return fail_at("'" + path + "' is already defined as a table", start);
@@ -394,8 +403,9 @@ class parser {
               : (h >= 'a' && h <= 'f') ? h - 'a' + 10
               : (h >= 'A' && h <= 'F') ? h - 'A' + 10
                                        : -1;
-      if (d < 0) return fail("a \\" + std::string(n == 4 ? "u" : "U") + " escape needs " +
-                             std::to_string(n) + " hex digits");
+      if (d < 0)
+        return fail("a \\" + std::string(n == 4 ? "u" : "U") + " escape needs " +
+                    std::to_string(n) + " hex digits");
       cp = cp * 16 + static_cast<std::uint32_t>(d);
       ++i_;
     }

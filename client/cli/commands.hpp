@@ -48,8 +48,7 @@ int run_cancel(const globals& g, const std::string& id, const std::string& reaso
 int run_terminate(const globals& g, const std::string& id, const std::string& reason);
 int run_describe(const globals& g, const std::string& id);
 int run_history(const globals& g, const std::string& id, bool follow);
-int run_result(const globals& g, const std::string& id, bool wait,
-               std::optional<double> timeout_s);
+int run_result(const globals& g, const std::string& id, bool wait, std::optional<double> timeout_s);
 int run_list(const globals& g, const std::string& status, const std::string& type,
              std::uint32_t limit);
 

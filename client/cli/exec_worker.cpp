@@ -47,7 +47,8 @@ std::string last_line(const std::string& s) {
   auto end = s.find_last_not_of(" \t\r\n");
   if (end == std::string::npos) return {};
   auto start = s.find_last_of('\n', end);
-  return s.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+  return s.substr(start == std::string::npos ? 0 : start + 1,
+                  end - (start == std::string::npos ? 0 : start + 1) + 1);
 }
 
 class exec_runner {
@@ -99,8 +100,8 @@ class exec_runner {
     sigset_t none;
     sigemptyset(&none);
     posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
-                                        POSIX_SPAWN_SETSIGMASK);
+    posix_spawnattr_setflags(
+        &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
     std::string sh = "/bin/sh", dash_c = "-c", cmd = command_;
     char* argv[] = {sh.data(), dash_c.data(), cmd.data(), nullptr};
     pid_t pid = -1;
@@ -112,8 +113,8 @@ class exec_runner {
     ::close(err.fd[1]), err.fd[1] = -1;
     if (rc != 0) {
       in.close_all(), out.close_all(), err.close_all();
-      return activity_failure{"worker_error", "cannot run /bin/sh: " + std::string(std::strerror(rc)),
-                              false};
+      return activity_failure{"worker_error",
+                              "cannot run /bin/sh: " + std::string(std::strerror(rc)), false};
     }
 
     std::string stdout_text, stderr_text;
@@ -153,8 +154,10 @@ class exec_runner {
         ssize_t r = ::read(fds[i].fd, buf, sizeof buf);
         if (r <= 0) {
           if (r < 0 && errno == EINTR) continue;
-          if (fds[i].fd == out_fd) ::close(out_fd), out_fd = -1, out.fd[0] = -1;
-          else ::close(err_fd), err_fd = -1, err.fd[0] = -1;
+          if (fds[i].fd == out_fd)
+            ::close(out_fd), out_fd = -1, out.fd[0] = -1;
+          else
+            ::close(err_fd), err_fd = -1, err.fd[0] = -1;
           continue;
         }
         if (fds[i].fd == out_fd) {
@@ -177,26 +180,25 @@ class exec_runner {
                 << stderr_text << (stderr_text.back() == '\n' ? "" : "\n");
     }
     if (too_much)
-      return activity_failure{"output_too_large",
-                              "the command wrote more than " + std::to_string(max_output) +
-                                  " bytes to stdout",
-                              true};
+      return activity_failure{
+          "output_too_large",
+          "the command wrote more than " + std::to_string(max_output) + " bytes to stdout", true};
     if (ctx.cancel_requested())
       return activity_failure{"cancelled", "the activity was cancelled", true};
     if (WIFSIGNALED(status))
-      return activity_failure{"killed",
-                              "the command was killed by signal " +
-                                  std::to_string(WTERMSIG(status)),
-                              false};
+      return activity_failure{
+          "killed", "the command was killed by signal " + std::to_string(WTERMSIG(status)), false};
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
     if (code != 0) {
       std::string why = last_line(stderr_text);
       if (why.empty()) why = "the command exited with code " + std::to_string(code);
-      return activity_failure{code == non_retryable_exit ? "non_retryable" : "exit_" + std::to_string(code),
-                              why, code == non_retryable_exit};
+      return activity_failure{
+          code == non_retryable_exit ? "non_retryable" : "exit_" + std::to_string(code), why,
+          code == non_retryable_exit};
     }
     auto trimmed_end = stdout_text.find_last_not_of(" \t\r\n");
-    std::string result = trimmed_end == std::string::npos ? "null" : stdout_text.substr(0, trimmed_end + 1);
+    std::string result =
+        trimmed_end == std::string::npos ? "null" : stdout_text.substr(0, trimmed_end + 1);
     if (!nlohmann::json::accept(result))
       return activity_failure{"invalid_output",
                               "the command's stdout is not JSON: " + truncate(result, 80), false};

@@ -19,9 +19,10 @@ int main(int argc, char** argv) {
   app.add_flag("--json", g.json, "Print JSON instead of human-readable text");
 
   std::vector<std::string> deploy_paths;
-  auto* deploy = app.add_subcommand(
-      "deploy", "Deploy modules: .erl sources (compiled by the node) and .beam files; a "
-                "directory means every .erl and .beam in it");
+  auto* deploy =
+      app.add_subcommand("deploy",
+                         "Deploy modules: .erl sources (compiled by the node) and .beam files; a "
+                         "directory means every .erl and .beam in it");
   deploy->add_option("paths", deploy_paths, "FILE.erl, FILE.beam or DIR")->required();
 
   start_args sa;
@@ -74,9 +75,10 @@ int main(int argc, char** argv) {
 
   bool wait = false;
   std::optional<double> timeout_s;
-  auto* result = app.add_subcommand(
-      "result", "Print a workflow's result JSON (exit 3 if it failed, was cancelled, "
-                "terminated or timed out)");
+  auto* result =
+      app.add_subcommand("result",
+                         "Print a workflow's result JSON (exit 3 if it failed, was cancelled, "
+                         "terminated or timed out)");
   result->add_option("id", id, "Workflow id")->required();
   result->add_flag("--wait", wait, "Wait until the workflow closes");
   result->add_option("--timeout", timeout_s, "With --wait: give up after this many seconds");
@@ -93,10 +95,11 @@ int main(int argc, char** argv) {
 
   worker_args wa;
   auto* worker = app.add_subcommand(
-      "worker", "Serve a task queue's activities by running COMMAND once per task: input JSON "
-                "on stdin, AION_ACTIVITY/AION_ATTEMPT/AION_WORKFLOW_ID/AION_RUN_ID in the "
-                "environment, stdout JSON as the result; a non-zero exit fails the attempt "
-                "(64: do not retry)");
+      "worker",
+      "Serve a task queue's activities by running COMMAND once per task: input JSON "
+      "on stdin, AION_ACTIVITY/AION_ATTEMPT/AION_WORKFLOW_ID/AION_RUN_ID in the "
+      "environment, stdout JSON as the result; a non-zero exit fails the attempt "
+      "(64: do not retry)");
   worker->add_option("--task-queue", wa.task_queue, "Task queue to poll")->required();
   worker->add_option("--exec", wa.command, "Command to run (through /bin/sh -c)")->required();
   worker->add_option("--concurrency", wa.concurrency, "Tasks run at once (default 4)")

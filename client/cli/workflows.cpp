@@ -105,8 +105,8 @@ int run_deploy(const globals& g, const std::vector<std::string>& paths) {
   for (const auto& f : files) {
     api::module_source m;
     m.name = f.filename().string();
-    m.type = f.extension() == ".erl" ? api::module_source::kind::erl
-                                     : api::module_source::kind::beam;
+    m.type =
+        f.extension() == ".erl" ? api::module_source::kind::erl : api::module_source::kind::beam;
     if (!read_file(f, m.content)) return print_failure("cannot read " + f.string(), exit_error);
     auto [it, fresh] = seen.emplace(f.stem().string(), f.string());
     if (!fresh)
@@ -131,8 +131,12 @@ int run_deploy(const globals& g, const std::vector<std::string>& paths) {
 
 int run_start(const globals& g, const start_args& a) {
   auto opts = start_options_of(a);
-  if (!opts) return print_failure("--id-reuse: expected allow-after-close, allow-after-failure "
-                                  "or reject-duplicate, got '" + a.id_reuse + "'", exit_usage);
+  if (!opts)
+    return print_failure(
+        "--id-reuse: expected allow-after-close, allow-after-failure "
+        "or reject-duplicate, got '" +
+            a.id_reuse + "'",
+        exit_usage);
   client c(connection_options(g));
   auto r = c.start(*opts);
   if (!r) return print_error(r.err());
@@ -164,13 +168,19 @@ int run_signal(const globals& g, const std::string& id, const std::string& name,
 int run_signal_with_start(const globals& g, const start_args& a, const std::string& name,
                           const std::string& payload) {
   auto opts = start_options_of(a);
-  if (!opts) return print_failure("--id-reuse: expected allow-after-close, allow-after-failure "
-                                  "or reject-duplicate, got '" + a.id_reuse + "'", exit_usage);
+  if (!opts)
+    return print_failure(
+        "--id-reuse: expected allow-after-close, allow-after-failure "
+        "or reject-duplicate, got '" +
+            a.id_reuse + "'",
+        exit_usage);
   client c(connection_options(g));
   auto r = c.signal_with_start(*opts, name, payload);
   if (!r) return print_error(r.err());
   if (g.json)
-    print_json({{"workflow_id", r->workflow_id}, {"run_id", r->run_id}, {"started", r->created},
+    print_json({{"workflow_id", r->workflow_id},
+                {"run_id", r->run_id},
+                {"started", r->created},
                 {"signal", name}});
   else
     std::cout << "signalled " << r->workflow_id << ": " << name
@@ -223,8 +233,7 @@ int run_describe(const globals& g, const std::string& id) {
   }
   std::cout << "workflow   " << d.workflow_id << "\n"
             << "run        " << d.run_id << "\n"
-            << "type       " << d.module << " (deployment version " << d.deployment_version
-            << ")\n"
+            << "type       " << d.module << " (deployment version " << d.deployment_version << ")\n"
             << "status     " << api::to_string(d.status) << "\n"
             << "started    " << format_time(d.start_time_ms) << " UTC\n";
   if (d.close_time_ms) std::cout << "closed     " << format_time(*d.close_time_ms) << " UTC\n";
@@ -239,7 +248,8 @@ int run_describe(const globals& g, const std::string& id) {
 
 int run_result(const globals& g, const std::string& id, bool wait,
                std::optional<double> timeout_s) {
-  if (timeout_s && *timeout_s < 0) return print_failure("--timeout must not be negative", exit_usage);
+  if (timeout_s && *timeout_s < 0)
+    return print_failure("--timeout must not be negative", exit_usage);
   client c(connection_options(g));
   std::optional<std::chrono::milliseconds> w;
   if (wait)

@@ -28,11 +28,17 @@ client::client(client_options options)
 
 client::~client() = default;
 
-api::result<void> client::connect() { return conn_->ensure_connected(); }
+api::result<void> client::connect() {
+  return conn_->ensure_connected();
+}
 
-std::uint64_t client::max_payload_bytes() const { return conn_->max_payload_bytes(); }
+std::uint64_t client::max_payload_bytes() const {
+  return conn_->max_payload_bytes();
+}
 
-void client::interrupt_polls() { conn_->interrupt_polls(); }
+void client::interrupt_polls() {
+  conn_->interrupt_polls();
+}
 
 api::result<api::deployment> client::deploy(const std::vector<api::module_source>& modules) {
   return conn_->call<api::deployment>(
@@ -150,7 +156,7 @@ api::result<void> client::terminate(std::string_view workflow_id, std::string_vi
 }
 
 api::result<api::description> client::describe(std::string_view workflow_id,
-                                                std::string_view run_id) {
+                                               std::string_view run_id) {
   std::string id(workflow_id), run(run_id);
   return conn_->call<api::description>(
       [&](session& s) {
@@ -230,8 +236,7 @@ api::result<std::int64_t> client::count(const api::list_filter& filter) {
         auto req = s.client.countRequest();
         api::to_wire(filter, req.initFilter());
         return req.send().then([](auto resp) {
-          return api::unwrap(resp.getResult(),
-                             [](wire::Count::Reader c) { return c.getCount(); });
+          return api::unwrap(resp.getResult(), [](wire::Count::Reader c) { return c.getCount(); });
         });
       },
       conn_->options().call_timeout);

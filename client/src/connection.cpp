@@ -57,15 +57,25 @@ void connection::run_loop() {
   state_ = nullptr;
 }
 
-kj::Timer& connection::timer() { return state_->io.provider->getTimer(); }
-const error& connection::login_error() const { return state_->login_error; }
-bool connection::polls_interrupted() const { return state_->polls_interrupted; }
-kj::Canceler& connection::poll_canceler() { return state_->poll_canceler; }
+kj::Timer& connection::timer() {
+  return state_->io.provider->getTimer();
+}
+const error& connection::login_error() const {
+  return state_->login_error;
+}
+bool connection::polls_interrupted() const {
+  return state_->polls_interrupted;
+}
+kj::Canceler& connection::poll_canceler() {
+  return state_->poll_canceler;
+}
 
 session* connection::current_session() {
   auto& link = state_->current;
   if (!link || link->broken) return nullptr;
-  KJ_IF_MAYBE(s, link->logged_in) { return s; }
+  KJ_IF_MAYBE (s, link->logged_in) {
+    return s;
+  }
   return nullptr;
 }
 
@@ -83,26 +93,29 @@ kj::Promise<void> connection::ensure_session() {
     state_->connecting = nullptr;
     state_->connect_done = false;
     state_->current = nullptr;  // a broken link (never from inside its own callbacks)
-    state_->connecting = connect_and_login()
-                             .catch_([this](kj::Exception&& e) {
-                               state_->current = nullptr;
-                               state_->login_error = {
-                                   errc::unavailable,
-                                   "cannot connect to " + options_.address + ": " +
-                                       std::string(e.getDescription().cStr())};
-                             })
-                             .then([this] { state_->connect_done = true; })
-                             .fork();
+    state_->connecting =
+        connect_and_login()
+            .catch_([this](kj::Exception&& e) {
+              state_->current = nullptr;
+              state_->login_error = {errc::unavailable, "cannot connect to " + options_.address +
+                                                            ": " +
+                                                            std::string(e.getDescription().cStr())};
+            })
+            .then([this] { state_->connect_done = true; })
+            .fork();
   }
-  KJ_IF_MAYBE(f, state_->connecting) { return f->addBranch(); }
+  KJ_IF_MAYBE (f, state_->connecting) {
+    return f->addBranch();
+  }
   return kj::READY_NOW;
 }
 
 kj::Promise<void> connection::connect_and_login() {
   auto& network = state_->io.provider->getNetwork();
   auto connected =
-      network.parseAddress(options_.address, 7233)
-          .then([](kj::Own<kj::NetworkAddress> addr) { return addr->connect().attach(kj::mv(addr)); });
+      network.parseAddress(options_.address, 7233).then([](kj::Own<kj::NetworkAddress> addr) {
+        return addr->connect().attach(kj::mv(addr));
+      });
   auto limited = connected.exclusiveJoin(
       timer()
           .afterDelay(options_.connect_timeout.count() * kj::MILLISECONDS)
@@ -114,15 +127,16 @@ kj::Promise<void> connection::connect_and_login() {
     link->stream = kj::mv(stream);
     link->rpc = kj::heap<capnp::TwoPartyClient>(*link->stream);
     loop_state::link* raw = link.get();
-    link->watch = link->rpc->onDisconnect()
-                      .then([raw] { raw->broken = true; }, [raw](kj::Exception&&) { raw->broken = true; })
-                      .eagerlyEvaluate(nullptr);
+    link->watch =
+        link->rpc->onDisconnect()
+            .then([raw] { raw->broken = true; }, [raw](kj::Exception&&) { raw->broken = true; })
+            .eagerlyEvaluate(nullptr);
     auto gate = link->rpc->bootstrap().castAs<wire::Gate>();
     state_->current = kj::mv(link);
     auto req = gate.loginRequest();
     req.setToken(wire_text(options_.token));
-    req.setIdentity(wire_text(options_.identity.empty() ? std::string("aion-cpp-client")
-                                                         : options_.identity));
+    req.setIdentity(
+        wire_text(options_.identity.empty() ? std::string("aion-cpp-client") : options_.identity));
     return req.send().then([this, raw](capnp::Response<wire::Gate::LoginResults>&& resp) {
       auto r = resp.getResult();
       if (r.isOk()) {
@@ -131,8 +145,8 @@ kj::Promise<void> connection::connect_and_login() {
         raw->logged_in = session{s.getClient(), s.getWorker()};
         return;
       }
-      state_->login_error = r.isError() ? from_wire(r.getError())
-                                        : error{errc::internal, "unknown login answer"};
+      state_->login_error =
+          r.isError() ? from_wire(r.getError()) : error{errc::internal, "unknown login answer"};
       raw->broken = true;
     });
   });

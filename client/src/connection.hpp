@@ -92,14 +92,17 @@ result<T> connection::call(F&& make, std::chrono::milliseconds timeout, bool pol
       if (poll) work = poll_canceler().wrap(kj::mv(work));
       std::string late = "no answer from " + options_.address + " within " +
                          std::to_string(timeout.count()) + " ms";
-      auto deadline = timer().afterDelay(timeout.count() * kj::MILLISECONDS)
-                          .then([late]() -> result<T> { return error{errc::unavailable, late}; });
-      return work.catch_([this, poll](kj::Exception&& e) -> result<T> {
-                   if (poll && polls_interrupted())
-                     return result<T>(
-                         error{errc::unavailable, "the worker is stopping (polls interrupted)"});
-                   return result<T>(transport_error(e));
-                 })
+      auto deadline =
+          timer().afterDelay(timeout.count() * kj::MILLISECONDS).then([late]() -> result<T> {
+            return error{errc::unavailable, late};
+          });
+      return work
+          .catch_([this, poll](kj::Exception&& e) -> result<T> {
+            if (poll && polls_interrupted())
+              return result<T>(
+                  error{errc::unavailable, "the worker is stopping (polls interrupted)"});
+            return result<T>(transport_error(e));
+          })
           .exclusiveJoin(kj::mv(deadline));
     });
   } catch (const kj::Exception& e) {

@@ -42,15 +42,18 @@ const char* to_string(run_status s) {
 
 std::optional<run_status> parse_run_status(std::string_view text) {
   std::string s;
-  for (char c : text) s += c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (auto st : {run_status::running, run_status::stuck, run_status::completed,
-                  run_status::failed, run_status::cancelled, run_status::terminated,
-                  run_status::timed_out, run_status::continued_as_new})
+  for (char c : text)
+    s += c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto st : {run_status::running, run_status::stuck, run_status::completed, run_status::failed,
+                  run_status::cancelled, run_status::terminated, run_status::timed_out,
+                  run_status::continued_as_new})
     if (s == to_string(st)) return st;
   if (s == "canceled") return run_status::cancelled;
   return std::nullopt;
 }
 
-bool is_closed(run_status s) { return s != run_status::running && s != run_status::stuck; }
+bool is_closed(run_status s) {
+  return s != run_status::running && s != run_status::stuck;
+}
 
 }  // namespace aion::api

@@ -65,7 +65,8 @@ void to_wire(const start_options& o, wire::StartRequest::Builder b) {
   b.setIdReuse(to_wire(o.reuse));
   b.setIdempotencyKey(wire_text(o.idempotency_key));
   if (o.execution_timeout)
-    b.setExecutionTimeoutMs(static_cast<std::uint64_t>(std::max<std::int64_t>(1, o.execution_timeout->count())));
+    b.setExecutionTimeoutMs(
+        static_cast<std::uint64_t>(std::max<std::int64_t>(1, o.execution_timeout->count())));
 }
 
 void to_wire(const list_filter& f, wire::ListFilter::Builder b) {
@@ -106,8 +107,8 @@ history_page from_wire(wire::HistoryPage::Reader p) {
   history_page out;
   out.events.reserve(p.getEvents().size());
   for (auto e : p.getEvents())
-    out.events.push_back({e.getSeq(), e.getTimeMs(), from_wire(e.getType()),
-                          from_wire(e.getDetailsJson())});
+    out.events.push_back(
+        {e.getSeq(), e.getTimeMs(), from_wire(e.getType()), from_wire(e.getDetailsJson())});
   out.next_seq = p.getNextSeq();
   out.closed = p.getClosed();
   return out;

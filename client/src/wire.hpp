@@ -17,7 +17,9 @@ inline capnp::Text::Reader wire_text(const std::string& s) {
 inline capnp::Data::Reader wire_data(const std::string& s) {
   return capnp::Data::Reader(reinterpret_cast<const kj::byte*>(s.data()), s.size());
 }
-inline std::string from_wire(capnp::Text::Reader t) { return std::string(t.begin(), t.size()); }
+inline std::string from_wire(capnp::Text::Reader t) {
+  return std::string(t.begin(), t.size());
+}
 inline std::string from_wire(capnp::Data::Reader d) {
   return std::string(reinterpret_cast<const char*>(d.begin()), d.size());
 }

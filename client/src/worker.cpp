@@ -44,7 +44,9 @@ worker::worker(worker_options options)
   if (options_.connection.identity.empty()) options_.connection.identity = options_.identity;
 }
 
-worker::~worker() { stop(); }
+worker::~worker() {
+  stop();
+}
 
 api::result<void> worker::register_activity(std::string name, activity_handler fn) {
   if (started_) return api::error{api::errc::failed_precondition, "the worker has started"};
@@ -54,7 +56,9 @@ api::result<void> worker::register_activity(std::string name, activity_handler f
   return {};
 }
 
-void worker::set_default_handler(activity_handler fn) { default_handler_ = std::move(fn); }
+void worker::set_default_handler(activity_handler fn) {
+  default_handler_ = std::move(fn);
+}
 
 api::result<void> worker::start() {
   if (options_.task_queue.empty())
@@ -142,8 +146,9 @@ void worker::run_task(api::activity_task task) {
   const auto& t = ctx->task();
   std::chrono::milliseconds interval = options_.heartbeat_interval;
   if (interval.count() == 0)
-    interval = t.heartbeat_timeout ? std::max<std::chrono::milliseconds>(*t.heartbeat_timeout / 3, 50ms)
-                                   : 10s;
+    interval = t.heartbeat_timeout
+                   ? std::max<std::chrono::milliseconds>(*t.heartbeat_timeout / 3, 50ms)
+                   : 10s;
   std::uint64_t id;
   {
     std::lock_guard lock(running_->mutex);
@@ -154,13 +159,13 @@ void worker::run_task(api::activity_task task) {
 
   activity_outcome outcome;
   auto it = handlers_.find(t.activity);
-  const activity_handler* fn =
-      it != handlers_.end() ? &it->second : default_handler_ ? &default_handler_ : nullptr;
+  const activity_handler* fn = it != handlers_.end() ? &it->second
+                               : default_handler_    ? &default_handler_
+                                                     : nullptr;
   if (fn == nullptr) {
-    outcome = activity_failure{"unknown_activity",
-                               "no handler for activity " + t.activity + " on worker " +
-                                   options_.identity,
-                               false};
+    outcome = activity_failure{
+        "unknown_activity",
+        "no handler for activity " + t.activity + " on worker " + options_.identity, false};
   } else {
     try {
       outcome = (*fn)(t.input_json, *ctx);

@@ -70,10 +70,10 @@ BOOST_AUTO_TEST_CASE(flags_beat_the_file_which_beats_the_environment) {
               {"AION_DATA_DIR", "/env/dir"},
               {"AION_LOG_LEVEL", "debug"}};
   auto c = config_ok({"--config", f.path.string(), "--auth-token", "from-flag"}, env);
-  BOOST_CHECK_EQUAL(c.auth_token, "from-flag");              // flag
+  BOOST_CHECK_EQUAL(c.auth_token, "from-flag");               // flag
   BOOST_CHECK_EQUAL(c.listen.to_string(), "127.0.0.1:9000");  // file over env
-  BOOST_CHECK(c.log_min == log_level::warn);                 // file over env
-  BOOST_CHECK(c.data_dir == "/env/dir");                     // env when nothing else says
+  BOOST_CHECK(c.log_min == log_level::warn);                  // file over env
+  BOOST_CHECK(c.data_dir == "/env/dir");                      // env when nothing else says
 }
 
 BOOST_AUTO_TEST_CASE(aion_config_names_the_file_when_no_flag_does) {
@@ -164,8 +164,8 @@ BOOST_AUTO_TEST_CASE(help_version_and_print_config_exit_zero) {
 }
 
 BOOST_AUTO_TEST_CASE(printed_config_reads_back_to_the_same_config) {
-  auto e = config_exit_of({"--print-config", "--data-dir", "/x y", "--log-format", "json",
-                           "--max-resident", "77"});
+  auto e = config_exit_of(
+      {"--print-config", "--data-dir", "/x y", "--log-format", "json", "--max-resident", "77"});
   // The auth token is redacted, so leave it out of the round trip.
   temp_file f(e.text.substr(0, e.text.find("auth_token")) +
               e.text.substr(e.text.find('\n', e.text.find("auth_token")) + 1));

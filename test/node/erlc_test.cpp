@@ -59,8 +59,8 @@ BOOST_AUTO_TEST_CASE(unsafe_file_names_and_constructs_are_refused_before_erlc_ru
     auto r = compile_erl({{name, "-module(x).\n"}}, s.options());
     BOOST_CHECK_MESSAGE(std::holds_alternative<std::string>(r), name);
   }
-  auto r = compile_erl({{"pt.erl", "-module(pt).\n-compile({parse_transform, evil}).\n"}},
-                       s.options());
+  auto r =
+      compile_erl({{"pt.erl", "-module(pt).\n-compile({parse_transform, evil}).\n"}}, s.options());
   BOOST_REQUIRE(std::holds_alternative<std::string>(r));
   BOOST_CHECK(std::get<std::string>(r).find("parse transforms") != std::string::npos);
   r = compile_erl({{"inc.erl", "-module(inc).\n-include (\"/etc/passwd\").\n"}}, s.options());

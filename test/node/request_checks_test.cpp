@@ -13,9 +13,11 @@ BOOST_AUTO_TEST_CASE(names_must_be_present_short_and_printable) {
   BOOST_CHECK(check_name("workflowId", std::string(256, 'x'))->find("limit is 255") !=
               std::string::npos);
   BOOST_CHECK(check_name("workflowId", "a\nb"));
-  BOOST_CHECK(check_name("workflowId", "a\xC2\x85" "b"));  // C1 control
-  BOOST_CHECK(check_name("workflowId", "\xC0\xAF"));        // overlong
-  BOOST_CHECK(check_name("workflowId", "\xED\xA0\x80"));    // surrogate
+  BOOST_CHECK(check_name("workflowId",
+                         "a\xC2\x85"
+                         "b"));                           // C1 control
+  BOOST_CHECK(check_name("workflowId", "\xC0\xAF"));      // overlong
+  BOOST_CHECK(check_name("workflowId", "\xED\xA0\x80"));  // surrogate
   BOOST_CHECK(!check_optional_name("runId", ""));
 }
 

@@ -87,7 +87,8 @@ BOOST_AUTO_TEST_CASE(values_outside_the_subset_are_refused_with_the_line) {
   BOOST_CHECK(parse_error("d = 1979-05-27\n").message.find("dates") != std::string::npos);
   BOOST_CHECK(parse_error("a = [1, 2]\n").message.find("arrays") != std::string::npos);
   BOOST_CHECK(parse_error("a = {x = 1}\n").message.find("inline tables") != std::string::npos);
-  BOOST_CHECK(parse_error("a = \"\"\"long\"\"\"\n").message.find("multi-line") != std::string::npos);
+  BOOST_CHECK(parse_error("a = \"\"\"long\"\"\"\n").message.find("multi-line") !=
+              std::string::npos);
   BOOST_CHECK(parse_error("[[servers]]\n").message.find("arrays of tables") != std::string::npos);
   BOOST_CHECK(parse_error("a = inf\n").message.find("floats") != std::string::npos);
 }

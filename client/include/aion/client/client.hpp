@@ -20,8 +20,8 @@ class connection;
 /// Where and how a client connects.
 struct client_options {
   std::string address = "127.0.0.1:7233";  ///< HOST:PORT of a node
-  std::string token;                        ///< the node's auth token (empty: none)
-  std::string identity;                     ///< who calls, for the node's logs
+  std::string token;                       ///< the node's auth token (empty: none)
+  std::string identity;                    ///< who calls, for the node's logs
   std::chrono::milliseconds connect_timeout{5'000};
   /// Most time a call without a wait of its own may take; waits (result, poll, history
   /// follow) add their wait to it.
@@ -51,8 +51,7 @@ class client {
   api::result<api::run_ref> start(const api::start_options& opts);
   api::result<void> signal(std::string_view workflow_id, std::string_view name,
                            std::string_view payload_json = "null");
-  api::result<api::run_ref> signal_with_start(const api::start_options& opts,
-                                              std::string_view name,
+  api::result<api::run_ref> signal_with_start(const api::start_options& opts, std::string_view name,
                                               std::string_view payload_json = "null");
   api::result<std::string> query(std::string_view workflow_id, std::string_view name,
                                  std::string_view args_json = "null",
@@ -69,8 +68,7 @@ class client {
   /// The latest run's outcome. Without `wait`, errc::timeout at once if it is still running;
   /// with one, waits up to that long (calling again as the node caps each call).
   api::result<api::run_outcome> result_of(
-      std::string_view workflow_id,
-      std::optional<std::chrono::milliseconds> wait = std::nullopt);
+      std::string_view workflow_id, std::optional<std::chrono::milliseconds> wait = std::nullopt);
   api::result<api::list_page> list(const api::list_filter& filter);
   api::result<std::int64_t> count(const api::list_filter& filter);
 

@@ -76,8 +76,16 @@ class result<void> {
 /// How a start treats a workflow id used before (an open run always refuses it).
 enum class id_reuse { allow_after_close, allow_after_failure, reject_duplicate };
 
-enum class run_status { running, stuck, completed, failed, cancelled, terminated, timed_out,
-                        continued_as_new };
+enum class run_status {
+  running,
+  stuck,
+  completed,
+  failed,
+  cancelled,
+  terminated,
+  timed_out,
+  continued_as_new
+};
 /// "running", "timed_out", ...
 const char* to_string(run_status s);
 /// Parses to_string's names (also "timed-out" and upper case); nullopt when unknown.
