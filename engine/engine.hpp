@@ -78,7 +78,8 @@ struct history_entry {
 
 struct history_page {
   std::vector<history_entry> events;
-  std::int64_t next_seq = 0;  ///< where the next page starts; == from when there is no more
+  std::int64_t next_seq = 0;  ///< where the next page starts
+  bool end = true;            ///< the run had no more events when this page was read
 };
 
 struct list_filter {

@@ -316,8 +316,44 @@ void quote(std::string& out, std::string_view s) {
 
 class writer {
  public:
-  explicit writer(const vm::vm& v) : v_(v) {}
+  writer(const vm::vm& v, bool display) : v_(v), display_(display) {}
   bool write(term t, std::string& out, std::size_t depth) {
+    if (display_ && !representable(t, depth)) {
+      // Shown as its Erlang text (pids, references, funs, raw bytes, improper lists...).
+      quote(out, vm::format_term(v_.atoms(), t));
+      return true;
+    }
+    return write_json(t, out, depth);
+  }
+  const std::string& problem() const { return problem_; }
+
+ private:
+  // Whether `t` itself (not its elements) has a JSON form.
+  bool representable(term t, std::size_t depth) {
+    if (depth > max_json_depth || vm::is_pid(t) || vm::is_ref(t) || vm::is_fun(t)) return false;
+    if (vm::is_bitstring(t)) {
+      vm::bit_view b = vm::bitstring_view(t);
+      if (b.bit_size % 8) return false;
+      std::string bytes(b.byte_size(), '\0');
+      vm::copy_bits(b.bytes, b.bit_offset, reinterpret_cast<unsigned char*>(bytes.data()), 0,
+                    b.bit_size);
+      return valid_utf8(bytes);
+    }
+    if (vm::is_list(t)) {
+      while (vm::is_list(t)) t = vm::cdr(t);
+      return vm::is_nil(t);
+    }
+    if (vm::is_map(t)) {
+      bool ok = true;
+      vm::map_for_each(t, [&](term k, term) {
+        if (!vm::is_atom(k) && !(vm::is_bitstring(k) && representable(k, depth))) ok = false;
+      });
+      return ok;
+    }
+    return vm::is_number(t) || vm::is_atom(t) || vm::is_nil(t) || vm::is_tuple(t);
+  }
+
+  bool write_json(term t, std::string& out, std::size_t depth) {
     if (depth > max_json_depth) return fail("nesting is deeper than 512 levels");
     if (vm::is_integer(t)) {
       out += vm::integer_to_string(t, 10);
@@ -405,14 +441,13 @@ class writer {
     if (vm::is_fun(t)) return fail("a fun");
     return fail("a term JSON cannot hold");
   }
-  const std::string& problem() const { return problem_; }
 
- private:
   bool fail(const char* what) {
     if (problem_.empty()) problem_ = what;
     return false;
   }
   const vm::vm& v_;
+  bool display_;
   std::string problem_;
 };
 
@@ -437,11 +472,18 @@ result<vm::owned_term> json_to_term(vm::vm& v, std::string_view json) {
 }
 
 result<std::string> term_to_json(const vm::vm& v, term t) {
-  writer w(v);
+  writer w(v, false);
   std::string out;
   if (!w.write(t, out, 0))
     return error{errc::invalid_argument,
                  "the value cannot be represented as JSON: it contains " + w.problem()};
+  return out;
+}
+
+std::string term_to_display_json(const vm::vm& v, term t) {
+  writer w(v, true);
+  std::string out;
+  w.write(t, out, 0);
   return out;
 }
 

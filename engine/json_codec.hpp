@@ -28,4 +28,9 @@ result<vm::owned_term> json_to_term(vm::vm& v, std::string_view json);
 /// binaries, improper lists) naming what was found.
 result<std::string> term_to_json(const vm::vm& v, vm::term t);
 
+/// Renders any term as JSON for people (history details, inputs that came from Erlang): what
+/// JSON cannot hold becomes a string with the term's Erlang text ("<0.42.0>", "{1,2}" stays an
+/// array).
+std::string term_to_display_json(const vm::vm& v, vm::term t);
+
 }  // namespace aion::engine

@@ -1,0 +1,159 @@
+// The engine's internals: the resident workflow instances, the shards this engine owns,
+// deployed code, its timer thread and worker threads.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "aion/persistence/store.hpp"
+#include "engine/engine.hpp"
+#include "engine/instance.hpp"
+#include "engine/work_queue.hpp"
+#include "runtime/host/runtime.hpp"
+
+namespace aion::engine {
+
+/// The engine's error for a store error.
+error store_error(const persistence::error& e, std::string_view what);
+persistence::workflow_status store_status(run_status s);
+run_status status_of(persistence::workflow_status s);
+
+/// A child workflow a parent's command starts.
+struct child_request {
+  std::string workflow_id;
+  std::string module;
+  vm::owned_term input;
+  persistence::run_key parent;
+  std::int64_t parent_cmd = 0;
+  std::int32_t deployment_version = 0;
+};
+
+class engine_impl {
+ public:
+  explicit engine_impl(engine_config cfg);
+  ~engine_impl();
+
+  result<void> open();
+  void shutdown();
+
+  // the API of engine.hpp
+  result<std::int32_t> deploy(const std::vector<std::string>& beams);
+  result<run_ref> start(const start_options& opts);
+  result<void> signal(std::string_view id, std::string_view name, std::string_view payload_json);
+  result<run_ref> signal_with_start(const start_options& opts, std::string_view name,
+                                    std::string_view payload_json);
+  result<std::string> query(std::string_view id, std::string_view name, std::string_view args_json,
+                            std::chrono::milliseconds timeout);
+  result<void> cancel(std::string_view id, std::string_view reason);
+  result<void> terminate(std::string_view id, std::string_view reason);
+  result<description> describe(std::string_view id, std::string_view run_id);
+  result<history_page> history(std::string_view id, std::string_view run_id, std::int64_t from,
+                               std::size_t limit);
+  result<run_result> result_of(std::string_view id, std::optional<std::chrono::milliseconds> wait);
+  result<list_page> list(const list_filter& f);
+  result<std::int64_t> count(const list_filter& f);
+  result<void> register_activity(std::string name, host_activity fn);
+  result<std::optional<activity_task>> poll(std::string_view queue, std::string_view worker,
+                                            std::chrono::milliseconds wait);
+  result<bool> heartbeat(std::string_view token);
+  result<void> complete(std::string_view token, std::string_view result_json);
+  result<void> fail(std::string_view token, std::string_view type, std::string_view message,
+                    bool non_retryable);
+
+  // ---- for instances ------------------------------------------------------------------------------
+  vm::runtime& runtime() { return *cfg_.runtime; }
+  vm::vm& machine() { return cfg_.runtime->machine(); }
+  persistence::store& store() { return *cfg_.store; }
+  const engine_config& config() const { return cfg_; }
+  std::int64_t now_ms() const { return cfg_.clock.now_ms(); }
+  /// Blocking engine jobs (loads, signal sends, child starts).
+  work_queue& workers() { return workers_; }
+  /// Commit acknowledgements: quick, never blocking (blocked workers wait for these).
+  work_queue& completions() { return completions_; }
+  /// Host activities.
+  work_queue& activity_pool() { return activities_; }
+  timer_queue& timers() { return timers_; }
+  /// The loaded name of `module` in deployment `version` ("order@3"); empty when unknown.
+  std::string versioned_module(std::int32_t version, const std::string& module);
+  const host_activity* find_host_activity(const std::string& name);
+  /// The resident instance of a workflow id; with `load`, replays it from the store first when
+  /// it is not resident (never call with `load` on a scheduler thread: it reads the store).
+  result<std::shared_ptr<instance>> instance_of(std::string_view workflow_id, bool load);
+  /// An instance is closed, stuck or evicted: it is no longer resident.
+  void forget(const std::shared_ptr<instance>& inst);
+  /// A run closed: wakes result waiters and tells its parent.
+  void run_closed(const persistence::run_key& key, const std::optional<persistence::run_key>& parent,
+                  std::int64_t parent_cmd, run_status status, const std::string& outcome_json);
+  /// Delivers a signal with a term payload (workflow-to-workflow signals).
+  result<void> signal_term(std::string_view id, std::string_view name, const vm::owned_term& payload);
+  /// Starts (idempotently) a child workflow for a parent's command.
+  result<run_ref> start_child(const child_request& req);
+  /// How the latest run of `workflow_id` ended, if it has (a continued run counts as open).
+  std::optional<std::pair<run_status, std::string>> closed_outcome(const std::string& workflow_id);
+
+ private:
+  struct new_run {
+    std::string workflow_id;
+    std::string module;
+    std::int32_t version = 0;
+    vm::owned_term input;
+    id_reuse reuse = id_reuse::allow_after_close;
+    std::string idempotency_key;
+    std::optional<std::chrono::milliseconds> execution_timeout;
+    std::optional<persistence::run_key> parent;
+    std::int64_t parent_cmd = 0;
+  };
+  result<run_ref> start_run(const new_run& r);
+  result<std::shared_ptr<instance>> load(const persistence::workflow_run& run);
+  result<void> install(const std::shared_ptr<instance>& inst);
+  void evict_idle();
+  persistence::fence fence_for(std::string_view workflow_id);
+  std::uint32_t shard_of(std::string_view workflow_id) const;
+  result<void> take_shards();
+  void renew_shards();
+  result<void> load_deployments();
+  result<void> load_version(std::int32_t version, const std::map<std::string, std::string>& hashes);
+  /// Loads deployment `version` if this engine has not (another node deployed it).
+  result<void> ensure_version(std::int32_t version);
+  void recover();
+  /// A store read with the workflow's latest run, mapped to the engine's errors.
+  result<persistence::workflow_run> latest_run(std::string_view workflow_id);
+
+  void arm_execution_timeout(const std::string& workflow_id, std::int64_t deadline_ms);
+
+  engine_config cfg_;
+  work_queue workers_;
+  work_queue completions_;
+  work_queue activities_;
+  timer_queue timers_;
+
+  std::mutex mutex_;  // guards everything below
+  std::unordered_map<std::string, std::shared_ptr<instance>> resident_;
+  std::unordered_map<std::string, std::shared_future<result<std::shared_ptr<instance>>>> loading_;
+  std::deque<std::string> lru_;  ///< resident workflow ids, oldest first (may hold stale ids)
+  std::map<std::string, host_activity> host_activities_;
+  /// version → (module → loaded name), and module → (latest version holding it)
+  std::map<std::int32_t, std::map<std::string, std::string>> versions_;
+  std::map<std::string, std::string> latest_hashes_;  ///< module → content hash, newest version
+  std::int32_t latest_version_ = 0;
+  std::uint32_t shard_count_ = 0;
+  std::vector<persistence::shard_lease> leases_;
+  bool stopping_ = false;
+  std::atomic<bool> evicting_{false};  ///< an evict_idle job is queued or running
+  std::condition_variable closed_cv_;  // a watched run closed (result waits)
+  /// Workflow ids someone waits on in result_of → closes seen (waiters compare).
+  std::unordered_map<std::string, std::pair<std::size_t, std::uint64_t>> watched_;
+  std::mutex deploy_mutex_;            // serialises deployments
+};
+
+}  // namespace aion::engine
