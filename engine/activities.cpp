@@ -41,6 +41,7 @@ void instance::dispatch_activity_locked(std::int64_t cmd) {
       std::string module = eng_.versioned_module(run_.deployment_version, spec.module);
       if (module.empty()) module = spec.module;
       vm::spawn_options o;
+      o.max_heap_words = eng_.config().max_process_heap_bytes / sizeof(vm::word);
       o.link_to = pid_;
       auto pid = eng_.runtime().spawn(module, spec.function, {spec.input}, o,
                                       [weak, cmd, attempt](const vm::process_exit& e) {
@@ -231,6 +232,7 @@ void instance::on_activity_timeout(std::int64_t cmd, std::int32_t attempt, const
 result<void> instance::task_completed(std::int64_t cmd, std::int32_t attempt, std::int64_t task_id,
                                       const vm::owned_term& result) {
   std::unique_lock lock(mutex_);
+  await_command_locked(lock, cmd);
   auto it = pending_.find(cmd);
   if (closing_ || closed_ || it == pending_.end() || !it->second.activity ||
       it->second.activity->how != activity_spec::kind::remote || it->second.attempt != attempt)
@@ -249,6 +251,7 @@ result<void> instance::task_completed(std::int64_t cmd, std::int32_t attempt, st
 result<void> instance::task_failed(std::int64_t cmd, std::int32_t attempt, std::int64_t task_id,
                                    std::string_view type, std::string_view message, bool non_retryable) {
   std::unique_lock lock(mutex_);
+  await_command_locked(lock, cmd);
   auto it = pending_.find(cmd);
   if (closing_ || closed_ || it == pending_.end() || !it->second.activity ||
       it->second.activity->how != activity_spec::kind::remote || it->second.attempt != attempt)
@@ -257,6 +260,22 @@ result<void> instance::task_failed(std::int64_t cmd, std::int32_t attempt, std::
   vm::owned_term reason = tuple({vm::owned_term::binary(v, type), vm::owned_term::binary(v, message)});
   activity_attempt_failed_locked(cmd, attempt, std::string(type), std::move(reason), non_retryable, task_id);
   return commit_and_wait(lock);
+}
+
+result<bool> instance::task_lease_expired(std::int64_t cmd, std::int32_t attempt, std::int64_t task_id) {
+  std::unique_lock lock(mutex_);
+  await_command_locked(lock, cmd);
+  auto it = pending_.find(cmd);
+  if (closing_ || closed_ || it == pending_.end() || !it->second.activity ||
+      it->second.activity->how != activity_spec::kind::remote || it->second.attempt != attempt)
+    return error{errc::conflict, "the task is no longer expected (completed, cancelled or retried)"};
+  const activity_spec& spec = *it->second.activity;
+  if (!spec.heartbeat_ms && !spec.start_to_close_ms) return false;
+  const char* which = spec.heartbeat_ms ? "heartbeat" : "start_to_close";
+  activity_attempt_failed_locked(cmd, attempt, "timeout", tuple({atom("timeout"), atom(which)}), false, task_id);
+  auto committed = commit_and_wait(lock);
+  if (!committed) return committed.err();
+  return true;
 }
 
 bool instance::activity_cancel_requested(std::int64_t cmd) {
@@ -315,7 +334,13 @@ void instance::start_child_after_commit(std::int64_t cmd) {
   std::weak_ptr<instance> weak = weak_from_this();
   eng_.workers().post([eng, weak, cmd, req] {
     auto started = eng->start_child(req);
-    if (started) return;  // its close reaches us through run_closed
+    if (started) {
+      if (started->created) return;  // its close reaches us through run_closed
+      // Started before (this is a replay): it may have closed while we were away.
+      if (auto closed = eng->closed_outcome(req.workflow_id))
+        if (auto self = weak.lock()) self->on_child_closed(cmd, closed->first, closed->second);
+      return;
+    }
     if (auto self = weak.lock()) {
       std::string why = std::string("{\"error\":\"") + to_string(started.err().code) + "\"}";
       self->on_child_closed(cmd, run_status::failed, why);

@@ -137,6 +137,9 @@ struct engine_config {
   std::size_t max_resident = 10000;      ///< idle workflows beyond this are evicted (LRU)
   std::int64_t history_limit = 50000;    ///< events per run; beyond it the run fails
   std::size_t max_payload_bytes = 2 << 20;
+  /// Heap limit of each workflow and in-VM activity process: one that grows beyond it is killed
+  /// (the workflow fails, the activity attempt fails) and nothing else is harmed.
+  std::size_t max_process_heap_bytes = std::size_t{256} << 20;
   unsigned activity_threads = 4;         ///< threads for host activities and store reads
   engine_clock clock;                    ///< empty: the system clock
 };

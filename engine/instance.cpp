@@ -337,6 +337,7 @@ void instance::go_stuck_locked(const std::string& why) {
   new_status_ = change;
   cancel_all_operations_locked();
   eng_.runtime().kill(pid_);
+  progress_cv_.notify_all();
   auto self = shared_from_this();
   after_commit_locked([self, json] {
     self->closed_ = true;
@@ -346,13 +347,30 @@ void instance::go_stuck_locked(const std::string& why) {
   flush_locked();
 }
 
+namespace {
+// Wakes await_command_locked's waiters when a native returns.
+struct notify_progress {
+  std::condition_variable& cv;
+  ~notify_progress() { cv.notify_all(); }
+};
+}  // namespace
+
+bool instance::await_command_locked(std::unique_lock<std::mutex>& lock, std::int64_t cmd) {
+  progress_cv_.wait_for(lock, std::chrono::seconds(10), [&] {
+    return cmd < next_cmd_ || closing_ || closed_ || evicted_ || waiting_.has_value() || !vm::is_pid(pid_);
+  });
+  return cmd < next_cmd_;
+}
+
 term instance::on_command(vm::process& p, term command) {
+  notify_progress notify{progress_cv_};
   std::lock_guard lock(mutex_);
   if (closing_ || evicted_) return p.suspend();  // the process is being stopped
   return command_locked(p, command);
 }
 
 term instance::on_await(vm::process& p, term handles, term mode, term deadlines) {
+  notify_progress notify{progress_cv_};
   std::lock_guard lock(mutex_);
   if (closing_ || evicted_) return p.suspend();
   vm::vm& v = eng_.machine();

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <future>
@@ -96,6 +97,11 @@ class instance : public std::enable_shared_from_this<instance> {
                               const vm::owned_term& result);
   result<void> task_failed(std::int64_t cmd, std::int32_t attempt, std::int64_t task_id,
                            std::string_view type, std::string_view message, bool non_retryable);
+  /// A task was leased again after its previous lease ran out: the worker stopped heartbeating
+  /// (or overran start_to_close). With a heartbeat or start_to_close timeout, that attempt
+  /// fails with {timeout, heartbeat | start_to_close} and the task is consumed (true); without
+  /// either, the same attempt is handed out again (false).
+  result<bool> task_lease_expired(std::int64_t cmd, std::int32_t attempt, std::int64_t task_id);
   bool activity_cancel_requested(std::int64_t cmd);
   void on_child_closed(std::int64_t cmd, run_status status, const std::string& outcome_json);
   result<std::string> query(std::string_view name, const vm::owned_term& args,
@@ -172,6 +178,10 @@ class instance : public std::enable_shared_from_this<instance> {
   void on_committed(persistence::step_commit step, persistence::result<persistence::commit_receipt> r,
                     std::vector<std::function<void()>> actions);
   result<void> commit_and_wait(std::unique_lock<std::mutex>& lock);
+  /// Outside events (a worker's completion) name a command by number; while the workflow
+  /// replays, its process may not have issued that command yet. Waits (bounded) until it has,
+  /// or the process parks or stops; true when the command is known.
+  bool await_command_locked(std::unique_lock<std::mutex>& lock, std::int64_t cmd);
 
   // operations
   void dispatch_activity_locked(std::int64_t cmd);
@@ -197,6 +207,8 @@ class instance : public std::enable_shared_from_this<instance> {
 
   engine_impl& eng_;
   std::mutex mutex_;  // guards everything below
+  /// Signalled when the process issues a command, parks in an await or stops.
+  std::condition_variable progress_cv_;
   persistence::workflow_run run_;
   persistence::fence fence_;
   std::string loaded_module_;

@@ -22,12 +22,57 @@ std::string json_string(const vm::vm& v, std::string_view text) {
   return j ? *j : "\"\"";
 }
 
+// The stack trace of a crash: error and throw exits carry {Reason, Stack}.
+vm::term stack_of(vm::term exit_reason) {
+  if (vm::is_tuple(exit_reason) && vm::tuple_arity(exit_reason) == 2 &&
+      vm::is_list(vm::tuple_element(exit_reason, 1)))
+    return vm::tuple_element(exit_reason, 1);
+  return vm::nil;
+}
+
+// A stack as a JSON array of "module:function/arity (file:line)" frames.
+std::string stack_json(const vm::vm& v, vm::term stack) {
+  std::string out = "[";
+  for (int n = 0; vm::is_list(stack) && n < 64; stack = vm::cdr(stack), ++n) {
+    vm::term frame = vm::car(stack);
+    if (!vm::is_tuple(frame) || vm::tuple_arity(frame) != 4) continue;
+    std::string text;
+    vm::print_term(v.atoms(), vm::tuple_element(frame, 0), text);
+    text += ':';
+    vm::print_term(v.atoms(), vm::tuple_element(frame, 1), text);
+    vm::term arity = vm::tuple_element(frame, 2);
+    if (!vm::is_small(arity)) {  // the arguments
+      std::size_t count = 0;
+      for (vm::term l = arity; vm::is_list(l); l = vm::cdr(l)) ++count;
+      arity = vm::make_small(static_cast<vm::sword>(count));
+    }
+    text += '/' + std::to_string(vm::small_value(arity));
+    std::string file, line;
+    for (vm::term l = vm::tuple_element(frame, 3); vm::is_list(l); l = vm::cdr(l)) {
+      vm::term kv = vm::car(l);
+      if (!vm::is_tuple(kv) || vm::tuple_arity(kv) != 2) continue;
+      std::string_view key = vm::is_atom(vm::tuple_element(kv, 0)) ? v.atoms().name(vm::tuple_element(kv, 0)) : "";
+      vm::term value = vm::tuple_element(kv, 1);
+      if (key == "file" && vm::is_list(value)) {
+        for (vm::term c = value; vm::is_list(c) && file.size() < 256; c = vm::cdr(c))
+          if (vm::is_small(vm::car(c))) file += static_cast<char>(vm::small_value(vm::car(c)));
+      } else if (key == "line" && vm::is_small(value)) {
+        line = std::to_string(vm::small_value(value));
+      }
+    }
+    if (!file.empty()) text += " (" + file + (line.empty() ? "" : ":" + line) + ")";
+    out += (out.size() > 1 ? "," : "") + json_string(v, text);
+  }
+  return out + "]";
+}
+
 }  // namespace
 
 result<void> instance::launch(const vm::owned_term& input) {
   std::lock_guard lock(mutex_);
   vm::vm& v = eng_.machine();
   vm::spawn_options o;
+  o.max_heap_words = eng_.config().max_process_heap_bytes / sizeof(vm::word);
   o.embedder_data = this;
   auto self = shared_from_this();
   // The exit callback keeps the instance alive as long as its process may call natives.
@@ -43,6 +88,7 @@ void instance::on_process_exit(const vm::process_exit& e) {
   std::lock_guard lock(mutex_);
   pid_ = vm::nil;
   waiting_.reset();
+  progress_cv_.notify_all();
   if (evicted_ || closing_) return;
   vm::vm& v = eng_.machine();
   if (continue_input_) {
@@ -85,14 +131,13 @@ void instance::on_process_exit(const vm::process_exit& e) {
   if (e.crashed) {
     std::string cls(v.atoms().name(vm::exception_class_atom(e.exc_class)));
     std::string reason = e.exc_reason.to_string(v);
-    std::string exit_reason = e.reason.to_string(v);
     vm::owned_term reason_term = e.exc_reason;
     vm::owned_term full = e.reason;
     std::string json = "{\"class\":" + json_string(v, cls) + ",\"reason\":" + json_string(v, reason) +
-                       ",\"exit_reason\":" + json_string(v, exit_reason) + "}";
+                       ",\"stack\":" + stack_json(v, stack_of(full.get())) + "}";
     close_locked(run_status::failed, vm::owned_term::build(v, [&](const vm::term_allocator& a) {
                    return payload_map(v, a, {{"class", *v.atom(cls)}, {"reason", reason_term.get()},
-                                             {"exit_reason", full.get()}});
+                                             {"stack", stack_of(full.get())}});
                  }),
                  json, event_type::workflow_failed);
     return;
@@ -256,6 +301,7 @@ void instance::evict_locked() {
     if (vm::is_pid(op.process)) eng_.runtime().kill(op.process);
   }
   if (vm::is_pid(pid_)) eng_.runtime().kill(pid_);
+  progress_cv_.notify_all();
 }
 
 bool instance::closed() {

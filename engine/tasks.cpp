@@ -145,6 +145,22 @@ result<std::optional<activity_task>> engine_impl::poll(std::string_view queue, s
       (void)cfg_.store->tasks().fail_task(t.lease, std::nullopt);
       continue;
     }
+    if (t.delivery_count > 1) {
+      // The previous lease ran out: that attempt timed out (or its worker died).
+      auto inst = instance_of(t.run.workflow_id, true);
+      if (!inst && inst.err().code != errc::not_found && inst.err().code != errc::failed_precondition)
+        return inst.err();
+      if (!inst || (*inst)->key().run_id != t.run.run_id) {
+        (void)cfg_.store->tasks().fail_task(t.lease, std::nullopt);  // its run is over
+        continue;
+      }
+      auto consumed = (*inst)->task_lease_expired(token.cmd, t.attempt, t.lease.task_id);
+      if (!consumed) {
+        if (consumed.err().code == errc::conflict) (void)cfg_.store->tasks().fail_task(t.lease, std::nullopt);
+        continue;
+      }
+      if (*consumed) continue;
+    }
     term p = payload->get();
     term name = payload_field(v, p, "name");
     term timeout = payload_field(v, p, "lease_ms");

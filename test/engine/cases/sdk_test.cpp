@@ -1,0 +1,259 @@
+// Every SDK call of the aion module, through real workflows compiled by erlc.
+#include "cases/common.hpp"
+
+namespace aion::engine::test {
+
+BOOST_FIXTURE_TEST_SUITE(sdk, sdk_fixture)
+
+BOOST_AUTO_TEST_CASE(input_and_result_follow_the_json_contract) {
+  json in = {{"case", "echo"}, {"list", {1, 2.5, "s", true, nullptr, {{"a", json::object()}}}}};
+  start("wf_sdk", "w-echo", in.dump());
+  auto r = wait("w-echo");
+  CHECK_STATUS(r, run_status::completed);
+  json out = parse(r.json);
+  BOOST_CHECK_EQUAL(out["input"], in);
+  BOOST_CHECK_EQUAL(out["id"], "w-echo");
+  BOOST_CHECK_EQUAL(out["tuple"], json({1, 2.5, "x"}));
+  BOOST_CHECK_EQUAL(out["atoms"], json({true, false, nullptr, "other"}));
+  BOOST_CHECK_EQUAL(out["bin_key"], -7);
+}
+
+BOOST_AUTO_TEST_CASE(uncaught_exceptions_fail_with_class_reason_and_stack) {
+  auto r = run_case("w-fail", "fail");
+  CHECK_STATUS(r, run_status::failed);
+  json out = parse(r.json);
+  BOOST_CHECK_EQUAL(out["class"], "error");
+  BOOST_CHECK_EQUAL(out["reason"], "{bad,thing}");
+  BOOST_CHECK(out.contains("stack"));
+  BOOST_CHECK_NE(out["stack"].dump().find("wf_sdk"), std::string::npos);
+
+  auto t = run_case("w-throw", "throw");
+  CHECK_STATUS(t, run_status::failed);
+  BOOST_CHECK_EQUAL(parse(t.json)["class"], "throw");
+  BOOST_CHECK_EQUAL(parse(t.json)["reason"], "oops");
+
+  auto b = run_case("w-badarg", "badarg");
+  CHECK_STATUS(b, run_status::failed);
+  BOOST_CHECK_EQUAL(parse(b.json)["reason"], "badarg");
+  BOOST_CHECK(count_of(event_types("w-badarg"), "workflow_failed") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(vm_activity_result_is_recorded) {
+  auto r = run_case("w-vm", "vm_activity");
+  CHECK_STATUS(r, run_status::completed);
+  BOOST_CHECK_EQUAL(parse(r.json), 42);
+  auto types = event_types("w-vm");
+  BOOST_CHECK_EQUAL(count_of(types, "activity_scheduled"), 1u);
+  BOOST_CHECK_EQUAL(count_of(types, "activity_completed"), 1u);
+  BOOST_CHECK_EQUAL(types.front(), "workflow_started");
+  BOOST_CHECK_EQUAL(types.back(), "workflow_completed");
+}
+
+BOOST_AUTO_TEST_CASE(vm_activity_crash_is_retried_then_reported) {
+  auto r = run_case("w-vm-crash", "vm_crash");
+  CHECK_STATUS(r, run_status::completed);
+  BOOST_CHECK_EQUAL(parse(r.json), json({"error", "boom"}));
+  BOOST_CHECK_EQUAL(count_of(event_types("w-vm-crash"), "activity_failed"), 3u);
+}
+
+BOOST_AUTO_TEST_CASE(host_activity_runs_registered_cpp) {
+  auto r = run_case("w-host", "host");
+  CHECK_STATUS(r, run_status::completed);
+  BOOST_CHECK_EQUAL(parse(r.json), json({"ok", 42}));
+  BOOST_CHECK_EQUAL(host_calls.load(), 1);
+}
+
+BOOST_AUTO_TEST_CASE(host_activity_retries_with_backoff) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = run_case("w-flaky", "host_flaky");
+  auto took = std::chrono::steady_clock::now() - t0;
+  CHECK_STATUS(r, run_status::completed);
+  BOOST_CHECK_EQUAL(parse(r.json), json({"ok", 4}));
+  BOOST_CHECK_EQUAL(count_of(event_types("w-flaky"), "activity_failed"), 3u);
+  // Backoff 10, 20, 40 (capped at 40): at least 70 ms of waiting.
+  BOOST_CHECK(took >= 70ms);
+}
+
+BOOST_AUTO_TEST_CASE(non_retryable_errors_and_exhausted_attempts_are_final) {
+  auto f = run_case("w-fatal", "host_fatal");
+  BOOST_CHECK_EQUAL(parse(f.json), json({"error", {"fatal", "cannot ever work"}}));
+  BOOST_CHECK_EQUAL(count_of(event_types("w-fatal"), "activity_failed"), 1u);
+  auto x = run_case("w-exhausted", "host_exhausted");
+  BOOST_CHECK_EQUAL(parse(x.json), json({"error", {"transient", "not yet"}}));
+  BOOST_CHECK_EQUAL(count_of(event_types("w-exhausted"), "activity_failed"), 2u);
+}
+
+BOOST_AUTO_TEST_CASE(start_to_close_timeout_fails_each_attempt) {
+  auto r = run_case("w-stc", "start_to_close");
+  BOOST_CHECK_EQUAL(parse(r.json), json({"error", {"timeout", "start_to_close"}}));
+  BOOST_CHECK_EQUAL(count_of(event_types("w-stc"), "activity_failed"), 2u);
+}
+
+BOOST_AUTO_TEST_CASE(sleep_waits_durably) {
+  auto r = run_case("w-sleep", "sleep");
+  CHECK_STATUS(r, run_status::completed);
+  BOOST_CHECK_GE(parse(r.json).get<long>(), 200);
+  auto types = event_types("w-sleep");
+  BOOST_CHECK_EQUAL(count_of(types, "timer_started"), 1u);
+  BOOST_CHECK_EQUAL(count_of(types, "timer_fired"), 1u);
+}
+
+BOOST_AUTO_TEST_CASE(signals_queue_by_name_and_may_arrive_first) {
+  start("wf_sdk", "w-sig", input("signal"));
+  require(eng().signal("w-sig", "go", R"({"n":1})"));
+  require(eng().signal("w-sig", "go", R"({"n":2})"));
+  auto r = wait("w-sig");
+  CHECK_STATUS(r, run_status::completed);
+  BOOST_CHECK_EQUAL(parse(r.json), json({{{"n", 1}}, {{"n", 2}}, "timeout"}));
+  BOOST_CHECK_EQUAL(count_of(event_types("w-sig"), "signal_received"), 2u);
+}
+
+BOOST_AUTO_TEST_CASE(signal_to_another_workflow) {
+  start("wf_sdk", "w-target", input("signal"));
+  auto s = run_case("w-sender", "signal_other", {{"target", "w-target"}});
+  BOOST_CHECK_EQUAL(parse(s.json), "ok");
+  require(eng().signal("w-target", "go", "2"));
+  auto r = wait("w-target");
+  BOOST_CHECK_EQUAL(parse(r.json), json({"w-sender", 2, "timeout"}));
+  auto missing = run_case("w-sender2", "signal_other", {{"target", "w-nobody"}});
+  BOOST_CHECK_EQUAL(parse(missing.json), json({"error", "not_found"}));
+}
+
+BOOST_AUTO_TEST_CASE(queries_run_the_latest_handler_and_are_not_recorded) {
+  start("wf_sdk", "w-query", input("query"));
+  BOOST_REQUIRE(eventually([&] { return count_of(event_types("w-query"), "signal_wait_started") == 1; }));
+  json state;
+  BOOST_REQUIRE(eventually([&] {
+    auto q = eng().query("w-query", "state", R"([1,"a"])");
+    if (!q.ok()) return false;
+    state = parse(*q);
+    return true;
+  }));
+  BOOST_CHECK_EQUAL(state, json({{"stage", "waiting"}, {"args", {1, "a"}}}));
+  auto before = events("w-query").size();
+  auto unknown = eng().query("w-query", "nope", "null");
+  BOOST_REQUIRE(!unknown.ok());
+  BOOST_TEST_MESSAGE("unknown query: " << unknown.err().message);
+  BOOST_CHECK_EQUAL(events("w-query").size(), before);
+  require(eng().signal("w-query", "finish", R"("bye")"));
+  BOOST_CHECK_EQUAL(parse(wait("w-query").json), "bye");
+}
+
+BOOST_AUTO_TEST_CASE(child_workflow_result_reaches_the_parent) {
+  auto r = run_case("w-parent", "child", {{"child_id", "w-parent-child"}});
+  CHECK_STATUS(r, run_status::completed);
+  BOOST_CHECK_EQUAL(parse(r.json), 10);
+  auto c = require(eng().describe("w-parent-child"));
+  BOOST_CHECK(c.status == run_status::completed);
+  BOOST_REQUIRE(c.parent_workflow_id);
+  BOOST_CHECK_EQUAL(*c.parent_workflow_id, "w-parent");
+  auto f = run_case("w-parent-f", "child_fails");
+  CHECK_STATUS(f, run_status::completed);
+  BOOST_CHECK_EQUAL(parse(f.json)[0], "error");
+}
+
+BOOST_AUTO_TEST_CASE(children_started_async_and_awaited_together) {
+  auto r = run_case("w-kids", "children");
+  BOOST_CHECK_EQUAL(parse(r.json), json({2, 4, 6}));
+}
+
+BOOST_AUTO_TEST_CASE(parent_close_terminates_children_by_default) {
+  auto r = run_case("w-pc", "parent_of_waiter", {{"child_id", "w-pc-child"}});
+  CHECK_STATUS(r, run_status::completed);
+  auto c = wait("w-pc-child");
+  CHECK_STATUS(c, run_status::terminated);
+}
+
+BOOST_AUTO_TEST_CASE(continue_as_new_starts_fresh_runs) {
+  auto first = start("wf_sdk", "w-can", input("continue"));
+  auto r = wait("w-can");
+  CHECK_STATUS(r, run_status::completed);
+  BOOST_CHECK_EQUAL(parse(r.json), 3);
+  auto d = require(eng().describe("w-can"));
+  BOOST_CHECK_NE(d.run_id, first.run_id);
+  auto old = require(eng().describe("w-can", first.run_id));
+  BOOST_CHECK(old.status == run_status::continued_as_new);
+}
+
+BOOST_AUTO_TEST_CASE(markers_are_recorded_once_and_identical_on_replay) {
+  start("wf_sdk", "w-markers", input("markers"));
+  std::string before;
+  BOOST_REQUIRE(eventually([&] {
+    auto q = eng().query("w-markers", "values", "null");
+    if (q.ok()) before = *q;
+    return q.ok();
+  }));
+  json v = parse(before);
+  BOOST_CHECK_EQUAL(v["uuid"].get<std::string>().size(), 36u);
+  BOOST_CHECK(v["random"].get<double>() >= 0.0 && v["random"].get<double>() < 1.0);
+  restart();
+  auto after = require(eng().query("w-markers", "values", "null"));
+  BOOST_CHECK_EQUAL(parse(after), parse(before));
+  require(eng().signal("w-markers", "finish", "1"));
+  auto r = wait("w-markers");
+  BOOST_CHECK_EQUAL(parse(r.json), v);
+  BOOST_CHECK_EQUAL(count_of(event_types("w-markers"), "marker_recorded"), 4u);
+}
+
+BOOST_AUTO_TEST_CASE(await_any_await_all_and_with_timeout) {
+  auto any = run_case("w-any", "await_any");
+  BOOST_CHECK_EQUAL(parse(any.json), json({true, "ok"}));
+  auto all = run_case("w-all", "await_all");
+  BOOST_CHECK_EQUAL(parse(all.json), json::array({json::array({"ok", 2}), json::array({"ok", 4}), json::array({"ok", 6})}));
+  auto wt = run_case("w-wt", "with_timeout");
+  BOOST_CHECK_EQUAL(parse(wt.json), json({"timeout", {"ok", "done"}}));
+}
+
+BOOST_AUTO_TEST_CASE(cancel_reaches_pending_awaits_and_the_workflow_cleans_up) {
+  start("wf_sdk", "w-cancel", input("cancel"));
+  BOOST_REQUIRE(eventually([&] { return count_of(event_types("w-cancel"), "activity_scheduled") == 1; }));
+  require(eng().cancel("w-cancel", "test"));
+  auto r = wait("w-cancel");
+  CHECK_STATUS(r, run_status::cancelled);
+  BOOST_CHECK_EQUAL(parse(r.json),
+                    json({{"activity", {"error", "cancelled"}},
+                          {"later", {"error", "cancelled"}},
+                          {"requested", true}}));
+}
+
+BOOST_AUTO_TEST_CASE(terminate_ends_the_run_at_once) {
+  start("wf_sdk", "w-term", input("wait_forever"));
+  BOOST_REQUIRE(eventually([&] { return count_of(event_types("w-term"), "signal_wait_started") == 1; }));
+  require(eng().terminate("w-term", "operator"));
+  auto r = wait("w-term");
+  CHECK_STATUS(r, run_status::terminated);
+  BOOST_CHECK_NE(r.json.find("operator"), std::string::npos);
+  auto again = eng().signal("w-term", "x", "1");
+  BOOST_CHECK(!again.ok());
+}
+
+BOOST_AUTO_TEST_CASE(describe_list_and_count) {
+  run_case("w-l1", "echo");
+  run_case("w-l2", "fail");
+  start("wf_sdk", "w-l3", input("wait_forever"));
+  auto d = require(eng().describe("w-l1"));
+  BOOST_CHECK_EQUAL(d.module, "wf_sdk");
+  BOOST_CHECK(d.status == run_status::completed);
+  BOOST_CHECK(d.close_time_ms.has_value());
+  BOOST_CHECK_GE(d.history_length, 2);
+  list_filter all;
+  BOOST_CHECK_EQUAL(require(eng().count(all)), 3);
+  list_filter failed;
+  failed.status = run_status::failed;
+  auto page = require(eng().list(failed));
+  BOOST_REQUIRE_EQUAL(page.runs.size(), 1u);
+  BOOST_CHECK_EQUAL(page.runs[0].workflow_id, "w-l2");
+  list_filter paged;
+  paged.page_size = 2;
+  auto p1 = require(eng().list(paged));
+  BOOST_CHECK_EQUAL(p1.runs.size(), 2u);
+  BOOST_REQUIRE(!p1.next_page_token.empty());
+  paged.page_token = p1.next_page_token;
+  auto p2 = require(eng().list(paged));
+  BOOST_CHECK_EQUAL(p2.runs.size(), 1u);
+  require(eng().terminate("w-l3"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace aion::engine::test

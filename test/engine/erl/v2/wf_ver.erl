@@ -1,0 +1,7 @@
+%% Version 2 of a workflow redeployed by the versioning test.
+-module(wf_ver).
+-export([run/1, which/1]).
+run(_) ->
+    {ok, W} = aion:activity({wf_ver, which}, [], #{}),
+    W.
+which(_) -> 2.
