@@ -62,7 +62,8 @@ void instance::dispatch_activity_locked(std::int64_t cmd) {
       if (!fn || !input) {
         op.running = false;
         activity_attempt_failed_locked(cmd, attempt, fn ? "invalid_input" : "not_registered",
-                                       vm::owned_term::binary(v, fn ? input.err().message : spec.name),
+                                       vm::owned_term::binary(v, fn ? input.err().message
+                                                                : "host activity " + spec.name + " is not registered on this node"),
                                        true, std::nullopt);
         return;
       }

@@ -142,6 +142,9 @@ struct engine_config {
   std::size_t max_process_heap_bytes = std::size_t{256} << 20;
   unsigned activity_threads = 4;         ///< threads for host activities and store reads
   engine_clock clock;                    ///< empty: the system clock
+  /// Host activities present from the start, before open() resumes the workflows that may
+  /// call them (register_activity adds more later).
+  std::vector<std::pair<std::string, host_activity>> host_activities;
 };
 
 class engine_impl;

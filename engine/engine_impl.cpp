@@ -120,6 +120,8 @@ result<void> engine_impl::open() {
     auto loaded = cfg_.runtime->load_module(m.beam);
     if (!loaded) return error{errc::internal, std::string("SDK module ") + m.name + ": " + loaded.err().message};
   }
+  for (auto& [name, fn] : cfg_.host_activities)
+    if (auto r = register_activity(name, fn); !r) return error{r.err().code, "host activity " + name + ": " + r.err().message};
   if (auto r = take_shards(); !r) return r;
   if (auto r = load_deployments(); !r) return r;
   recover();

@@ -28,32 +28,27 @@ inline std::string input(const std::string& c, json extra = json::object()) {
 /// "transient" while attempt <= input), host.fatal (fails with type "fatal").
 struct sdk_fixture : engine_fixture {
   sdk_fixture() {
-    after_open = [this](engine& e) { register_host_activities(e); };
-    register_host_activities(eng());
+    // Present before open() resumes workflows (restart() reopens with them).
+    config.host_activities = {
+        {"host.add_one",
+         [this](std::string_view in, const host_activity_context&) -> host_activity_result {
+           ++host_calls;
+           return std::to_string(std::stoll(std::string(in)) + 1);
+         }},
+        {"host.flaky",
+         [this](std::string_view in, const host_activity_context& ctx) -> host_activity_result {
+           ++host_calls;
+           if (ctx.attempt <= std::stoll(std::string(in)))
+             return host_activity_error{"transient", "not yet", false};
+           return std::to_string(ctx.attempt);
+         }},
+        {"host.fatal",
+         [this](std::string_view, const host_activity_context&) -> host_activity_result {
+           ++host_calls;
+           return host_activity_error{"fatal", "cannot ever work", false};
+         }}};
+    for (auto& [name, fn] : config.host_activities) require(eng().register_activity(name, fn));
     deploy({"wf_sdk"});
-  }
-
-  void register_host_activities(engine& e) {
-    require(e.register_activity("host.add_one",
-                                [this](std::string_view in, const host_activity_context&)
-                                    -> host_activity_result {
-                                  ++host_calls;
-                                  return std::to_string(std::stoll(std::string(in)) + 1);
-                                }));
-    require(e.register_activity("host.flaky",
-                                [this](std::string_view in, const host_activity_context& ctx)
-                                    -> host_activity_result {
-                                  ++host_calls;
-                                  if (ctx.attempt <= std::stoll(std::string(in)))
-                                    return host_activity_error{"transient", "not yet", false};
-                                  return std::to_string(ctx.attempt);
-                                }));
-    require(e.register_activity("host.fatal",
-                                [this](std::string_view, const host_activity_context&)
-                                    -> host_activity_result {
-                                  ++host_calls;
-                                  return host_activity_error{"fatal", "cannot ever work", false};
-                                }));
   }
 
   /// Starts wf_sdk with case `c` and waits for the outcome.

@@ -22,7 +22,7 @@ std::size_t count_of(const std::vector<std::string>& types, const std::string& t
   return static_cast<std::size_t>(std::count(types.begin(), types.end(), type));
 }
 
-engine_fixture::engine_fixture() : db(make_backend()) {
+engine_fixture::engine_fixture(std::unique_ptr<backend> b) : db(std::move(b)) {
   // Small pools: the suites run side by side on a 2-core machine.
   config.activity_threads = 2;
   open();
@@ -45,7 +45,6 @@ void engine_fixture::open() {
   auto opened = engine::open(std::move(c));
   BOOST_REQUIRE_MESSAGE(opened.ok(), "engine::open: " << (opened.ok() ? "" : opened.err().message));
   engine_ = std::move(*opened);
-  if (after_open) after_open(*engine_);
 }
 
 void engine_fixture::close() {

@@ -23,6 +23,8 @@ class backend {
   virtual ~backend() = default;
   virtual std::string_view name() const = 0;
   virtual persistence::store_options options() const = 0;
+  /// The arguments that name this database to crash/crash_child.cpp.
+  virtual std::vector<std::string> child_args() const = 0;
 };
 std::unique_ptr<backend> make_backend();
 
@@ -32,7 +34,7 @@ std::string read_file(const std::string& path);
 std::string test_beam(const std::string& module);
 
 struct engine_fixture {
-  engine_fixture();
+  explicit engine_fixture(std::unique_ptr<backend> b = make_backend());
   ~engine_fixture();
 
   /// Opens store, VM and engine. `prepare` runs on the new VM before the engine opens (to
@@ -63,7 +65,6 @@ struct engine_fixture {
   std::unique_ptr<backend> db;
   engine_config config;  ///< runtime and store are filled in by open()
   std::function<void(vm::runtime&)> prepare;
-  std::function<void(engine&)> after_open;  ///< e.g. host activity registrations
 
  private:
   std::unique_ptr<persistence::store> store_;

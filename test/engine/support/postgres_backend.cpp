@@ -50,6 +50,7 @@ class postgres_backend final : public backend {
     o.backend = pg;
     return o;
   }
+  std::vector<std::string> child_args() const override { return {"postgres", url_, schema_}; }
 
  private:
   std::string url_;

@@ -28,6 +28,7 @@ class sqlite_backend final : public backend {
     o.backend = s;
     return o;
   }
+  std::vector<std::string> child_args() const override { return {"sqlite", dir_.string()}; }
 
  private:
   std::filesystem::path dir_;
