@@ -67,6 +67,8 @@ result<void> engine::register_activity(std::string name, host_activity fn) {
   return impl_->register_activity(std::move(name), std::move(fn));
 }
 
+engine_stats engine::stats() { return impl_->stats(); }
+
 result<std::optional<activity_task>> engine::poll(std::string_view queue, std::string_view worker,
                                                   std::chrono::milliseconds wait) {
   return impl_->poll(queue, worker, wait);

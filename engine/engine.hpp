@@ -147,6 +147,14 @@ struct engine_config {
   std::vector<std::pair<std::string, host_activity>> host_activities;
 };
 
+/// Counters for monitoring (metrics) and benchmarks.
+struct engine_stats {
+  std::size_t resident = 0;       ///< workflows in memory
+  std::size_t recovering = 0;     ///< open runs found by open() not yet resumed
+  std::uint64_t replays = 0;      ///< workflows loaded from their history since open()
+  double replay_seconds = 0;      ///< time spent loading them (history read and replay setup)
+};
+
 class engine_impl;
 
 /// The engine. Thread-safe: every method may be called from any thread. Blocking methods
@@ -202,6 +210,8 @@ class engine {
   result<void> complete(std::string_view task_token, std::string_view result_json);
   result<void> fail(std::string_view task_token, std::string_view error_type,
                     std::string_view message, bool non_retryable);
+
+  engine_stats stats();
 
   /// Stops accepting work, lets in-flight steps commit, parks workflows. Idempotent.
   void shutdown();

@@ -109,7 +109,16 @@ engine_impl::engine_impl(engine_config cfg)
       workers_(4),
       completions_(2),
       activities_(cfg_.activity_threads),
-      timers_([this] { return now_ms(); }) {}
+      timers_([this] { return now_ms(); }),
+      seed_state_(std::random_device{}()) {}
+
+std::uint64_t engine_impl::random_seed() {
+  // splitmix64 over a counter started at a random point.
+  std::uint64_t z = (seed_state_ += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
 
 engine_impl::~engine_impl() { shutdown(); }
 
@@ -133,8 +142,8 @@ void engine_impl::shutdown() {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
+    for (auto& [id, w] : watched_) w->cv.notify_all();
   }
-  closed_cv_.notify_all();
   // Let queued commits land, then stop the threads. Workflows stay open in the store: they
   // resume (replay) at the next open.
   std::vector<std::shared_ptr<instance>> all;
@@ -447,6 +456,7 @@ result<persistence::workflow_run> engine_impl::latest_run(std::string_view workf
 
 result<std::shared_ptr<instance>> engine_impl::load(const persistence::workflow_run& run) {
   vm::vm& v = machine();
+  auto began = std::chrono::steady_clock::now();
   if (auto r = ensure_version(run.deployment_version); !r) return r.err();
   std::string loaded = versioned_module(run.deployment_version, run.workflow_type);
   if (loaded.empty())
@@ -471,7 +481,22 @@ result<std::shared_ptr<instance>> engine_impl::load(const persistence::workflow_
   }
   if (run.execution_deadline)
     arm_execution_timeout(run.key.workflow_id, persistence::to_micros(*run.execution_deadline) / 1000);
+  ++replays_;
+  replay_micros_ += static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - began).count());
   return inst;
+}
+
+engine_stats engine_impl::stats() {
+  engine_stats s;
+  {
+    std::lock_guard lock(mutex_);
+    s.resident = resident_.size();
+  }
+  s.recovering = recovering_.load();
+  s.replays = replays_.load();
+  s.replay_seconds = static_cast<double>(replay_micros_.load()) / 1e6;
+  return s;
 }
 
 result<void> engine_impl::install(const std::shared_ptr<instance>& inst) {
@@ -580,7 +605,11 @@ void engine_impl::recover() {
       for (const auto& run : *page) {
         if (run.status != persistence::workflow_status::running) continue;
         std::string id = run.key.workflow_id;
-        workers_.post([this, id] { (void)instance_of(id, true); });
+        ++recovering_;
+        workers_.post([this, id] {
+          (void)instance_of(id, true);
+          --recovering_;
+        });
       }
       after = page->back().key;
       if (page->size() < 500) break;
@@ -595,8 +624,8 @@ void engine_impl::run_closed(const persistence::run_key& key,
     std::lock_guard lock(mutex_);
     auto it = watched_.find(key.workflow_id);
     if (it != watched_.end()) {
-      ++it->second.second;
-      closed_cv_.notify_all();
+      ++it->second->closes;
+      it->second->cv.notify_all();
     }
   }
   // A continued run is not the end: the next run tells the parent when it closes.

@@ -63,6 +63,7 @@ class engine_impl {
   result<list_page> list(const list_filter& f);
   result<std::int64_t> count(const list_filter& f);
   result<void> register_activity(std::string name, host_activity fn);
+  engine_stats stats();
   result<std::optional<activity_task>> poll(std::string_view queue, std::string_view worker,
                                             std::chrono::milliseconds wait);
   result<bool> heartbeat(std::string_view token);
@@ -76,6 +77,9 @@ class engine_impl {
   persistence::store& store() { return *cfg_.store; }
   const engine_config& config() const { return cfg_; }
   std::int64_t now_ms() const { return cfg_.clock.now_ms(); }
+  /// A seed for an instance's generator (commit ids, uuids, random markers): distinct per call,
+  /// unpredictable across engines (std::random_device is read once, not per workflow).
+  std::uint64_t random_seed();
   /// Blocking engine jobs (loads, signal sends, child starts).
   work_queue& workers() { return workers_; }
   /// Commit acknowledgements: quick, never blocking (blocked workers wait for these).
@@ -150,9 +154,18 @@ class engine_impl {
   std::vector<persistence::shard_lease> leases_;
   bool stopping_ = false;
   std::atomic<bool> evicting_{false};  ///< an evict_idle job is queued or running
-  std::condition_variable closed_cv_;  // a watched run closed (result waits)
-  /// Workflow ids someone waits on in result_of → closes seen (waiters compare).
-  std::unordered_map<std::string, std::pair<std::size_t, std::uint64_t>> watched_;
+  std::atomic<std::size_t> recovering_{0};
+  std::atomic<std::uint64_t> replays_{0};
+  std::atomic<std::uint64_t> replay_micros_{0};
+  /// Workflow ids someone waits on in result_of: how many wait, how many closes were seen
+  /// (waiters compare), and their own condition (a close wakes only its waiters).
+  struct watch {
+    std::size_t waiters = 0;
+    std::uint64_t closes = 0;
+    std::condition_variable cv;
+  };
+  std::unordered_map<std::string, std::unique_ptr<watch>> watched_;
+  std::atomic<std::uint64_t> seed_state_;
   std::mutex deploy_mutex_;            // serialises deployments
 };
 

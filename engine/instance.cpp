@@ -22,7 +22,7 @@ instance::instance(engine_impl& eng, persistence::workflow_run run, persistence:
       run_(std::move(run)),
       fence_(fence),
       loaded_module_(std::move(loaded_module)),
-      rng_(std::random_device{}()) {
+      rng_(eng.random_seed()) {
   durable_next_seq_ = next_seq_ = run_.next_seq;
 }
 

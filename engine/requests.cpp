@@ -203,7 +203,7 @@ result<run_result> engine_impl::result_of(std::string_view id, std::optional<std
     if (!watching) return;
     std::lock_guard lock(mutex_);
     auto it = watched_.find(key);
-    if (it != watched_.end() && --it->second.first == 0) watched_.erase(it);
+    if (it != watched_.end() && --it->second->waiters == 0) watched_.erase(it);
     watching = false;
   };
   for (;;) {
@@ -211,8 +211,9 @@ result<run_result> engine_impl::result_of(std::string_view id, std::optional<std
       // Watch before reading, so a close between the read and the wait is not missed.
       std::lock_guard lock(mutex_);
       auto& w = watched_[key];
-      ++w.first;
-      seen = w.second;
+      if (!w) w = std::make_unique<watch>();
+      ++w->waiters;
+      seen = w->closes;
       watching = true;
     }
     auto run = latest_run(id);
@@ -229,8 +230,9 @@ result<run_result> engine_impl::result_of(std::string_view id, std::optional<std
     std::unique_lock lock(mutex_);
     // Also wakes every second: the run may close on another node.
     auto until = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(1));
-    closed_cv_.wait_until(lock, until, [&] { return stopping_ || watched_[key].second != seen; });
-    seen = watched_[key].second;
+    watch& w = *watched_[key];  // stays while this waiter counts in it
+    w.cv.wait_until(lock, until, [&] { return stopping_ || w.closes != seen; });
+    seen = w.closes;
     bool stop = stopping_;
     lock.unlock();
     if (stop) {
