@@ -197,7 +197,9 @@ class instance : public std::enable_shared_from_this<instance> {
   void establish_pending_locked(std::int64_t cmd);
   void close_locked(run_status status, vm::owned_term event_payload, std::string outcome_json,
                     event_type type);
-  void cancel_all_operations_locked();
+  /// Stops the pending operations: timers, activity attempts; children get a cancel request
+  /// (`closing` false: the workflow was asked to cancel) or the parent-close policy (`closing`).
+  void cancel_all_operations_locked(bool closing = true);
   bool idle_locked();
   void evict_locked();
 

@@ -187,7 +187,7 @@ void instance::close_locked(run_status status, vm::owned_term event_payload, std
   flush_locked();
 }
 
-void instance::cancel_all_operations_locked() {
+void instance::cancel_all_operations_locked(bool closing) {
   for (auto& [cmd, op] : pending_) {
     if (op.timer_handle) eng_.timers().cancel(op.timer_handle);
     if (op.attempt_timer) eng_.timers().cancel(op.attempt_timer);
@@ -197,12 +197,14 @@ void instance::cancel_all_operations_locked() {
       // parent_close policy: terminate (default), request_cancel or abandon
       vm::vm& v = eng_.machine();
       term policy = payload_field(v, payload_field(v, op.details.get(), "opts"), "parent_close");
-      std::string how = vm::is_value(policy) && vm::is_atom(policy) ? std::string(v.atoms().name(policy)) : "terminate";
+      std::string how = !closing ? "request_cancel"
+                        : vm::is_value(policy) && vm::is_atom(policy) ? std::string(v.atoms().name(policy))
+                                                                       : "terminate";
       if (how == "abandon") continue;
       engine_impl* eng = &eng_;
       std::string child = op.child_id;
       eng_.workers().post([eng, child, how] {
-        if (how == "request_cancel") eng->cancel(child, "parent closed");
+        if (how == "request_cancel") eng->cancel(child, "parent cancelled or closed");
         else eng->terminate(child, "parent closed");
       });
     }
@@ -222,7 +224,7 @@ result<void> instance::request_cancel(std::string_view reason) {
   cancel_requested_ = true;
   std::vector<std::int64_t> cmds;
   for (const auto& [cmd, op] : pending_) cmds.push_back(cmd);
-  cancel_all_operations_locked();
+  cancel_all_operations_locked(false);
   for (std::int64_t cmd : cmds) {
     append_locked(event_type::command_cancelled, [&](const vm::term_allocator& a) {
       return payload_map(v, a, {{"cmd", vm::make_small(cmd)}});

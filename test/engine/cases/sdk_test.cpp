@@ -164,6 +164,32 @@ BOOST_AUTO_TEST_CASE(parent_close_terminates_children_by_default) {
   CHECK_STATUS(c, run_status::terminated);
 }
 
+BOOST_AUTO_TEST_CASE(parent_close_policies_request_cancel_and_abandon) {
+  run_case("w-pp-rc", "parent_policy", {{"policy", "request_cancel"}, {"child_id", "w-pp-rc-child"}});
+  auto rc = wait("w-pp-rc-child");
+  CHECK_STATUS(rc, run_status::cancelled);
+  BOOST_CHECK_EQUAL(parse(rc.json), json({{"child_saw", {"error", "cancelled"}}}));
+  run_case("w-pp-ab", "parent_policy", {{"policy", "abandon"}, {"child_id", "w-pp-ab-child"}});
+  BOOST_CHECK(require(eng().describe("w-pp-ab-child")).status == run_status::running);
+  require(eng().signal("w-pp-ab-child", "never", "7"));
+  BOOST_CHECK_EQUAL(parse(wait("w-pp-ab-child").json), json({{"child_saw", {"ok", 7}}}));
+}
+
+BOOST_AUTO_TEST_CASE(cancelling_a_parent_asks_its_children_to_cancel) {
+  start("wf_sdk", "w-pc2", input("parent_cancelled", {{"child_id", "w-pc2-child"}}));
+  BOOST_REQUIRE(eventually([&] { return eng().describe("w-pc2-child").ok(); }));
+  BOOST_REQUIRE(eventually([&] {
+    return count_of(event_types("w-pc2-child"), "signal_wait_started") == 1;
+  }));
+  require(eng().cancel("w-pc2"));
+  auto parent = wait("w-pc2");
+  CHECK_STATUS(parent, run_status::cancelled);
+  BOOST_CHECK_EQUAL(parse(parent.json), json({"error", "cancelled"}));
+  auto child = wait("w-pc2-child");
+  CHECK_STATUS(child, run_status::cancelled);
+  BOOST_CHECK_EQUAL(parse(child.json), json({{"child_saw", {"error", "cancelled"}}}));
+}
+
 BOOST_AUTO_TEST_CASE(continue_as_new_starts_fresh_runs) {
   auto first = start("wf_sdk", "w-can", input("continue"));
   auto r = wait("w-can");

@@ -74,6 +74,18 @@ run(<<"parent_of_waiter">>, Input) ->
                          #{id => maps:get(<<"child_id">>, Input)}),
     aion:await_any([H, aion:async({sleep, 100})]),
     done;
+run(<<"parent_policy">>, Input) ->
+    Policy = binary_to_atom(maps:get(<<"policy">>, Input)),
+    H = aion:start_child(wf_sdk, #{<<"case">> => <<"cancellable">>},
+                         #{id => maps:get(<<"child_id">>, Input), parent_close => Policy}),
+    aion:await_any([H, aion:async({sleep, 100})]),
+    done;
+run(<<"cancellable">>, _) ->
+    R = aion:receive_signal(<<"never">>, infinity),
+    #{child_saw => R};
+run(<<"parent_cancelled">>, Input) ->
+    aion:child(wf_sdk, #{<<"case">> => <<"cancellable">>},
+               #{id => maps:get(<<"child_id">>, Input)});
 run(<<"continue">>, Input) ->
     N = maps:get(<<"n">>, Input, 0),
     if N < 3 -> aion:continue_as_new(Input#{<<"n">> => N + 1});
