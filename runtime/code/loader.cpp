@@ -313,7 +313,8 @@ result<std::unique_ptr<module>> load_beam(vm& v, std::string_view bytes, const l
                        lines->items,
                        label_count,
                        function_count,
-                       c.code.substr(4 + sub_size)};
+                       c.code.substr(4 + sub_size),
+                       verified->unproven};
   auto code = translate_code(in);
   if (!code) return code.err();
   translation_output& out = *code;

@@ -205,6 +205,7 @@ class translator {
   }
 
   bool translate(unsigned opcode, operands& o);
+  bool runtime_checks(std::uint32_t ordinal, unsigned opcode, operands& o);
   bool translate_call_ext(op plain, op native, operands& o, bool has_dealloc);
   bool translate_bif(unsigned opcode, operands& o);
   bool translate_select(op o_op, operands& o, bool tuple_arity);
@@ -236,12 +237,15 @@ class translator {
   bool lit_alloc_init_ = false;
   bool ended_ = false;
   std::string error_;
+  // Runtime checks of the instruction being translated (the verifier's unproven operands).
+  std::size_t next_unproven_ = 0;
+  bool check_list_ = false, check_tuple_ = false, check_heap_tuple_ = false;
 };
 
 result<translation_output> translator::run() {
   byte_reader r(in_.code);
   operands ops;
-  while (!r.at_end() && !ended_) {
+  for (std::uint32_t ordinal = 0; !r.at_end() && !ended_; ++ordinal) {
     unsigned opcode = r.u8();
     if (opcode == 0 || opcode > max_generic_opcode)
       return error{errc::malformed_module, "unknown opcode " + std::to_string(opcode)};
@@ -251,7 +255,7 @@ result<translation_output> translator::run() {
       if (!read_compact_operand(r, ops[i]))
         return error{errc::malformed_module,
                      std::string("truncated or invalid operand of ") + g.name};
-    if (!translate(opcode, ops)) {
+    if (!runtime_checks(ordinal, opcode, ops) || !translate(opcode, ops)) {
       std::string where = std::string(g.name) + ": " + error_;
       errc code = error_.rfind("unsupported", 0) == 0 ? errc::unsupported_module
                                                        : errc::malformed_module;
@@ -259,10 +263,40 @@ result<translation_output> translator::run() {
     }
   }
   if (!ended_) return error{errc::malformed_module, "code ends without int_code_end"};
+  if (next_unproven_ != in_.unproven.size())
+    return error{errc::malformed_module, "runtime checks listed beyond the code"};
   if (!finalize()) return error{errc::malformed_module, error_};
   translation_output out;
   out.label_offsets = std::move(label_offsets_);
   return out;
+}
+
+// Picks up the verifier's unproven operands of instruction `ordinal`: list and tuple accesses
+// get their checked forms (translate() reads the flags), bit-syntax instructions a
+// check_match_ctx guard before them. bs_set_position, fmove to a float register and try_case
+// check their operands in every form (it costs nothing on their common paths).
+bool translator::runtime_checks(std::uint32_t ordinal, unsigned opcode, operands& o) {
+  check_list_ = check_tuple_ = check_heap_tuple_ = false;
+  const auto& u = in_.unproven;
+  for (; next_unproven_ < u.size() && u[next_unproven_].instruction <= ordinal; ++next_unproven_) {
+    const unproven_operand& c = u[next_unproven_];
+    if (c.instruction != ordinal || c.opcode != opcode || c.operand >= o.size())
+      return fail("runtime check listed for another instruction");
+    switch (c.check) {
+      case runtime_check::nonempty_list: check_list_ = true; break;
+      case runtime_check::tuple_element: check_tuple_ = true; break;
+      case runtime_check::heap_tuple: check_heap_tuple_ = true; break;
+      case runtime_check::match_context:
+        if (opcode == 168) break;  // bs_set_position checks its context itself
+        emit_op(op::check_match_ctx);
+        if (!src(o[c.operand])) return false;
+        break;
+      case runtime_check::match_position:
+      case runtime_check::number:
+      case runtime_check::caught_exception: break;
+    }
+  }
+  return true;
 }
 
 bool translator::translate_call_ext(op plain, op native, operands& o, bool has_dealloc) {
@@ -650,10 +684,18 @@ bool translator::translate(unsigned opcode, operands& o) {
       emit(d);
       return true;
     }
-    case 65: emit_op(op::get_list); return src(o[0]) && dst(o[1]) && dst(o[2]);
+    case 65:
+      emit_op(check_list_ ? op::get_list_checked : op::get_list);
+      return src(o[0]) && dst(o[1]) && dst(o[2]);
     case 66: {  // get_tuple_element S N D
       word n = 0;
       if (!uint(o[1], n, 1 << 24)) return false;
+      if (check_tuple_) {
+        emit_op(op::get_tuple_element_checked);
+        if (!src(o[0])) return false;
+        emit(n);
+        return dst(o[2]);
+      }
       if (o[0].kind == operand_kind::x && o[2].kind == operand_kind::x) {
         emit_op(op::get_tuple_element_x);
         emit(static_cast<word>(o[0].value));
@@ -670,7 +712,7 @@ bool translator::translate(unsigned opcode, operands& o) {
     case 67: {  // set_tuple_element Value Tuple N
       word n = 0;
       if (!uint(o[2], n, 1 << 24)) return false;
-      emit_op(op::set_tuple_element);
+      emit_op(check_heap_tuple_ ? op::set_tuple_element_checked : op::set_tuple_element);
       if (!src(o[0]) || !src(o[1])) return false;
       emit(n);
       return true;
@@ -774,9 +816,12 @@ bool translator::translate(unsigned opcode, operands& o) {
       return emit_uint(o[2]);
     }
     case 131: {  // bs_test_unit Fail Ctx Unit
+      word unit = 0;
+      if (!uint(o[2], unit, 256) || unit == 0) return fail("bs_test_unit needs a unit of 1 to 256");
       emit_op(op::bs_test_unit);
       if (!fail_label(o[0]) || !src(o[1])) return false;
-      return emit_uint(o[2], 256);
+      emit(unit);
+      return true;
     }
     case 132: {  // bs_match_string Fail Ctx Bits Offset
       word bits = 0, offset = 0;
@@ -855,6 +900,8 @@ bool translator::translate(unsigned opcode, operands& o) {
       word n = 0;
       term a;
       if (!uint(o[2], n, 1 << 24) || !to_term(o[3], a)) return false;
+      // The interpreter compares the first element once the arity matches.
+      if (n == 0) return fail("is_tagged_tuple with arity 0");
       emit_op(op::is_tagged_tuple);
       if (!fail_label(o[0]) || !src(o[1])) return false;
       emit(n);
@@ -863,8 +910,12 @@ bool translator::translate(unsigned opcode, operands& o) {
     }
     case 160: emit_op(op::build_stacktrace); return true;
     case 161: emit_op(op::raw_raise); return true;
-    case 162: emit_op(op::get_hd); return src(o[0]) && dst(o[1]);
-    case 163: emit_op(op::get_tl); return src(o[0]) && dst(o[1]);
+    case 162:
+      emit_op(check_list_ ? op::get_hd_checked : op::get_hd);
+      return src(o[0]) && dst(o[1]);
+    case 163:
+      emit_op(check_list_ ? op::get_tl_checked : op::get_tl);
+      return src(o[0]) && dst(o[1]);
     case 164: {  // put_tuple2 Dst List
       if (!list(o[1])) return false;
       emit_op(op::put_tuple2);

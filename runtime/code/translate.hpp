@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/code/module.hpp"
+#include "runtime/code/verifier.hpp"
 #include "runtime/result.hpp"
 
 namespace aion::vm {
@@ -24,6 +25,9 @@ struct translation_input {
   std::uint32_t label_count;
   std::uint32_t function_count;
   std::string_view code;  ///< the instruction stream after the Code chunk's header
+  /// The operands the verifier could not prove (verification::unproven, sorted by
+  /// instruction): each gets a checked instruction form.
+  const std::vector<unproven_operand>& unproven;
 };
 
 struct translation_output {
@@ -34,7 +38,8 @@ struct translation_output {
 
 /// Decodes every instruction, validates its operands and emits internal instructions into
 /// `in.m.code`, filling `in.m.functions` and `in.m.lines`. Refuses obsolete opcodes that OTP
-/// 25's compiler never emits.
+/// 25's compiler never emits. Operands listed in `in.unproven` get checked forms
+/// (get_tuple_element_checked, check_match_ctx, ...); the others trust the verifier's proof.
 result<translation_output> translate_code(const translation_input& in);
 
 }  // namespace aion::vm

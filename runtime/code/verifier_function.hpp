@@ -113,7 +113,8 @@ class function_analysis {
   bool callee_of(const operand& label_op, unsigned arity, std::uint32_t* callee);
   void record_call(std::uint32_t callee, unsigned arity);
   void add_return(const value& v);
-  value import_result(std::uint32_t import) const;
+  /// What a call of `import` returns, given its first two arguments (`a0`, `a1`).
+  value import_result(std::uint32_t import, const value& a0, const value& a1) const;
   bool import_operand(const operand& o, unsigned arity, std::uint32_t* import);
   bool no_tags(const char* what);
   void forget_after_call();

@@ -117,13 +117,12 @@ bool function_analysis::import_operand(const operand& o, unsigned arity, std::ui
   return true;
 }
 
-value function_analysis::import_result(std::uint32_t import) const {
+value function_analysis::import_result(std::uint32_t import, const value& index,
+                                       const value& tuple) const {
   switch (d_.imports[import].kind) {
     case import_kind::number_result: return value::term_of(type::number);
     case import_kind::setelement: {
-      // A copy of the tuple in x1 (so at least as large as the index in x0), on the heap.
-      const value& index = s_.xr(0);
-      const value& tuple = s_.xr(1);
+      // A copy of the tuple (so at least as large as the index), on the heap.
       std::uint32_t n = index.t == type::integer && index.exact ? index.n : 0;
       bool exact = false;
       if (tuple.t == type::tuple) {
@@ -217,7 +216,7 @@ function_analysis::flow function_analysis::step_call(unsigned opcode) {
       // A native that always raises is called without pushing a return address.
       if (d_.imports[import].kind == import_kind::no_return) return flow::stop;
       if (!needs_frame()) return flow::error;
-      value r = import_result(import);
+      value r = import_result(import, s_.xr(0), s_.xr(1));
       forget_after_call();
       s_.set_x(0, r);
       return flow::next;
@@ -234,7 +233,7 @@ function_analysis::flow function_analysis::step_call(unsigned opcode) {
                             !frame_is(dealloc, "call_ext_last") || !no_tags("call_ext_last")
                       : !no_frame("call_ext_only"))
         return flow::error;
-      add_return(import_result(import));
+      add_return(import_result(import, s_.xr(0), s_.xr(1)));
       return flow::stop;
     }
     case 75:
@@ -279,9 +278,11 @@ function_analysis::flow function_analysis::step_bif(unsigned opcode) {
   std::uint64_t live = 0;
   if (!import_operand(d_.op(pc_, bif_at), nargs, &import)) return flow::error;
   if (gc && !uint_operand(d_.op(pc_, 1), max_x_registers, &live)) return flow::error;
+  value args[3];
   for (unsigned k = 0; k < nargs; ++k)
-    if (!read(d_.op(pc_, bif_at + 1 + k))) return flow::error;
-  value result = import_result(import);
+    if (!read(d_.op(pc_, bif_at + 1 + k), &args[k])) return flow::error;
+  // A bif instruction passes its operands, not x0..x2 (setelement/3 can be called as bif3).
+  value result = import_result(import, args[0], args[1]);
   // A native may allocate on the heap (taking reserved words) unless it is a guard BIF known
   // not to; failing ones may allocate their error term.
   bool keeps_heap = !gc && d_.imports[import].kind == import_kind::pure_guard;

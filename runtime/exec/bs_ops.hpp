@@ -8,9 +8,10 @@
 
 namespace aion::vm {
 
-// Match context accessors: [header][origin binary][unused][position][end], positions in bits
+// Match context accessors: [header][origin binary][start][position][end], positions in bits
 // from the start of the origin's bytes.
 inline term match_ctx_origin(term ctx) { return boxed_ptr(ctx)[1]; }
+inline word match_ctx_start(term ctx) { return boxed_ptr(ctx)[2].raw; }
 inline word& match_ctx_position(term ctx) { return boxed_ptr(ctx)[3].raw; }
 inline word match_ctx_end(term ctx) { return boxed_ptr(ctx)[4].raw; }
 inline bool is_match_ctx(term t) { return is_boxed_of(t, subtag::match_ctx); }

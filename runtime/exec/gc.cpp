@@ -102,6 +102,9 @@ void sweep_off_heap(term* old, term** new_head) {
 
 bool process::collect(term* xregs, unsigned live, std::size_t need) {
   std::size_t stack_words = hend_ - stop_;
+  // A need beyond the maximum heap size (a test_heap of billions of words in a module not
+  // from erlc) fails before anything is allocated for it.
+  if (max_heap_words_ && need + stack_words > max_heap_words_) return false;
   std::size_t queued_words = 0;
   for (message* m = queue_head_; m; m = m->next)
     if (m->fragment) queued_words += m->fragment->used;

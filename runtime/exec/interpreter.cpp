@@ -555,6 +555,45 @@ L_set_tuple_element : {
   boxed_ptr(t)[1 + I[3]] = SRC(I[1]);
   NEXT(4);
 }
+  // Checked forms (operands the verifier could not prove): a wrong type raises badarg.
+L_get_list_checked : {
+  term l = SRC(I[1]);
+  if (!is_list(l)) RAISE(atoms::badarg);
+  term h = car(l), t = cdr(l);
+  STORE(I[2], h);
+  STORE(I[3], t);
+  NEXT(4);
+}
+L_get_hd_checked : {
+  term l = SRC(I[1]);
+  if (!is_list(l)) RAISE(atoms::badarg);
+  STORE(I[2], car(l));
+  NEXT(3);
+}
+L_get_tl_checked : {
+  term l = SRC(I[1]);
+  if (!is_list(l)) RAISE(atoms::badarg);
+  STORE(I[2], cdr(l));
+  NEXT(3);
+}
+L_get_tuple_element_checked : {
+  term t = SRC(I[1]);
+  if (!is_tuple(t) || tuple_arity(t) <= I[2]) RAISE(atoms::badarg);
+  STORE(I[3], tuple_element(t, I[2]));
+  NEXT(4);
+}
+L_set_tuple_element_checked : {
+  // Only a tuple of this process may change in place: literals are shared by all processes.
+  term t = SRC(I[2]);
+  if (!is_tuple(t) || tuple_arity(t) <= I[3] || p.owner().literals().contains(boxed_ptr(t)))
+    RAISE(atoms::badarg);
+  boxed_ptr(t)[1 + I[3]] = SRC(I[1]);
+  NEXT(4);
+}
+L_check_match_ctx : {
+  if (!is_match_ctx(SRC(I[1]))) RAISE(atoms::badarg);
+  NEXT(2);
+}
 L_put_list : {
   term* c = HTOP;
   HTOP += 2;
@@ -981,6 +1020,10 @@ L_try_end : {
   NEXT(2);
 }
 L_try_case : {
+  // Entered by an exception, x0 holds no value. OTP 25 lets a call it knows to fail fall
+  // through into the handler; should one return, it fails here as if it had raised badarg
+  // (the try's tag is still active, so the handler runs again with a real exception).
+  if (is_value(x[0])) RAISE(atoms::badarg);
   E[operand_index(I[1])] = nil;
   --p.catches_;
   x[0] = x[1];
@@ -1080,6 +1123,7 @@ L_loop_rec : {
   NEXT(3);
 }
 L_remove_message : {
+  if (*p.save_ == nullptr) RAISE(atoms::badarg);  // no current message (not erlc's code)
   disarm_receive_timeout(p);
   p.timeout_fired_ = false;
   p.remove_current_message();
@@ -1092,6 +1136,7 @@ L_timeout : {
   NEXT(1);
 }
 L_loop_rec_end : {
+  if (*p.save_ == nullptr) RAISE(atoms::badarg);  // no current message (not erlc's code)
   p.save_ = &(*p.save_)->next;
   --FCALLS;
   I = LABEL(I[1]);
@@ -1247,8 +1292,15 @@ L_get_map_elements : {
 
   // ---- floats ----------------------------------------------------------------------------------
 L_fload : {
+  // The compiler moves only numbers here, but a module not from erlc may move anything: the
+  // check costs nothing on the path of floats.
   term t = SRC(I[1]);
-  fr[I[2]] = is_flonum(t) ? flonum_value(t) : number_to_double(t);
+  if (is_flonum(t)) {
+    fr[I[2]] = flonum_value(t);
+  } else {
+    if (!is_number(t)) RAISE(atoms::badarg);
+    fr[I[2]] = number_to_double(t);
+  }
   NEXT(3);
 }
 L_fstore : {
@@ -1312,7 +1364,13 @@ L_bs_get_position : {
   NEXT(3);
 }
 L_bs_set_position : {
-  match_ctx_position(SRC(I[1])) = static_cast<word>(small_value(SRC(I[2])));
+  // A position saved from another context, or any other term, could lie outside this one.
+  term ctx = SRC(I[1]), pos = SRC(I[2]);
+  if (!is_match_ctx(ctx) || !is_small(pos) || small_value(pos) < 0 ||
+      static_cast<word>(small_value(pos)) < match_ctx_start(ctx) ||
+      static_cast<word>(small_value(pos)) > match_ctx_end(ctx))
+    RAISE(atoms::badarg);
+  match_ctx_position(ctx) = static_cast<word>(small_value(pos));
   NEXT(3);
 }
 L_bs_get_tail : {

@@ -331,10 +331,13 @@ bool demonitor_process(process& p, term ref, bool flush) {
       term msg = (*m)->payload;
       if (is_tuple(msg) && tuple_arity(msg) == 5 && tuple_element(msg, 0) == atoms::DOWN &&
           is_ref(tuple_element(msg, 1)) && ref_id(tuple_element(msg, 1)) == id) {
+        // A receive in progress may point at the link inside the removed message: it then
+        // continues from the link that took its place.
         message** saved = p.save_;
+        bool saved_inside = saved == &(*m)->next;
         p.save_ = m;
         p.remove_current_message();
-        p.save_ = saved == m ? &p.queue_head_ : saved;
+        p.save_ = saved == m ? &p.queue_head_ : saved_inside ? m : saved;
         break;
       }
       m = &(*m)->next;

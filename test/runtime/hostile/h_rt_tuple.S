@@ -1,0 +1,69 @@
+%% Takes tuples apart without testing them, as OTP 25 code does where its types say the
+%% operand is a tuple. Accepted: each access the verifier cannot prove is checked at run time
+%% and raises badarg instead of reading or writing outside the tuple.
+{module, h_rt_tuple}.
+{exports, [{elem,1}, {elem_of_pair,0}, {elem_of_one,0}, {set_literal,0}, {set_arg,1},
+           {set_beyond,0}, {setelement_operands,0}]}.
+{attributes, []}.
+{labels, 15}.
+
+%% The second element of whatever it is given.
+{function, elem, 1, 2}.
+  {label,1}.
+    {func_info,{atom,h_rt_tuple},{atom,elem},1}.
+  {label,2}.
+    {get_tuple_element,{x,0},1,{x,0}}.
+    return.
+
+{function, elem_of_pair, 0, 4}.
+  {label,3}.
+    {func_info,{atom,h_rt_tuple},{atom,elem_of_pair},0}.
+  {label,4}.
+    {move,{literal,{a,b}},{x,0}}.
+    {call_ext_only,1,{extfunc,h_rt_tuple,elem,1}}.
+
+{function, elem_of_one, 0, 6}.
+  {label,5}.
+    {func_info,{atom,h_rt_tuple},{atom,elem_of_one},0}.
+  {label,6}.
+    {move,{literal,{a}},{x,0}}.
+    {call_ext_only,1,{extfunc,h_rt_tuple,elem,1}}.
+
+%% Writes into a literal tuple, which every process shares.
+{function, set_literal, 0, 8}.
+  {label,7}.
+    {func_info,{atom,h_rt_tuple},{atom,set_literal},0}.
+  {label,8}.
+    {move,{literal,{a,b,c}},{x,0}}.
+    {set_tuple_element,{atom,x},{x,0},0}.
+    return.
+
+{function, set_arg, 1, 10}.
+  {label,9}.
+    {func_info,{atom,h_rt_tuple},{atom,set_arg},1}.
+  {label,10}.
+    {set_tuple_element,{atom,x},{x,0},0}.
+    return.
+
+%% Writes beyond the end of a tuple it built itself.
+{function, set_beyond, 0, 12}.
+  {label,11}.
+    {func_info,{atom,h_rt_tuple},{atom,set_beyond},0}.
+  {label,12}.
+    {test_heap,3,0}.
+    {put_tuple2,{x,0},{list,[{atom,a},{atom,b}]}}.
+    {set_tuple_element,{atom,x},{x,0},5}.
+    return.
+
+%% setelement/3 called as a gc_bif3 on a one-element tuple while x0 and x1 hold 64 and a
+%% tuple of 64: the result is as large as its operand, not as x1.
+{function, setelement_operands, 0, 14}.
+  {label,13}.
+    {func_info,{atom,h_rt_tuple},{atom,setelement_operands},0}.
+  {label,14}.
+    {move,{integer,64},{x,0}}.
+    {move,{literal,{a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a}},{x,1}}.
+    {move,{literal,{x}},{x,3}}.
+    {gc_bif,setelement,{f,0},4,[{integer,1},{x,3},{atom,y}],{x,2}}.
+    {get_tuple_element,{x,2},63,{x,0}}.
+    return.
