@@ -26,6 +26,20 @@ std::string error_type_of(const vm::vm& v, term reason) {
 
 }  // namespace
 
+void instance::observe_completion_locked(std::int64_t cmd) {
+  const pending_op& op = pending_[cmd];
+  if (!op.activity) return;
+  // Remote attempts run on a worker: measured from when their task became available.
+  std::int64_t from = op.activity->how == activity_spec::kind::remote ? op.ready_at_ms : op.started_at_ms;
+  if (from == 0) from = eng_.now_ms();  // resumed by a replay: unknown
+  eng_.observer().activity_completed(activity_type(*op.activity),
+                                     std::chrono::milliseconds(std::max<std::int64_t>(0, eng_.now_ms() - from)));
+}
+
+std::string instance::activity_type(const activity_spec& spec) {
+  return spec.how == activity_spec::kind::vm ? spec.module + ":" + spec.function : spec.name;
+}
+
 void instance::dispatch_activity_locked(std::int64_t cmd) {
   auto it = pending_.find(cmd);
   if (it == pending_.end() || closing_ || evicted_ || !vm::is_pid(pid_)) return;
@@ -36,6 +50,10 @@ void instance::dispatch_activity_locked(std::int64_t cmd) {
   vm::vm& v = eng_.machine();
   std::weak_ptr<instance> weak = weak_from_this();
   op.running = true;
+  op.started_at_ms = eng_.now_ms();
+  if (spec.how != activity_spec::kind::remote)
+    eng_.observer().activity_started(activity_type(spec),
+                                     std::chrono::milliseconds(op.ready_at_ms ? std::max<std::int64_t>(0, op.started_at_ms - op.ready_at_ms) : 0));
   switch (spec.how) {
     case activity_spec::kind::vm: {
       std::string module = eng_.versioned_module(run_.deployment_version, spec.module);
@@ -123,6 +141,7 @@ void instance::on_vm_activity_exit(std::int64_t cmd, std::int32_t attempt, const
   if (e.normal && !e.crashed) {
     vm::owned_term result = e.result;
     if (op.timer_handle) eng_.timers().cancel(op.timer_handle);
+    observe_completion_locked(cmd);
     append_locked(event_type::activity_completed, [&](const vm::term_allocator& a) {
       return payload_map(v, a, {{"cmd", vm::make_small(cmd)}, {"attempt", vm::make_small(attempt)},
                                 {"result", result.get()}});
@@ -153,6 +172,7 @@ void instance::on_host_activity_done(std::int64_t cmd, std::int32_t attempt, hos
     } else {
       if (op.timer_handle) eng_.timers().cancel(op.timer_handle);
       vm::owned_term result = *value;
+      observe_completion_locked(cmd);
       append_locked(event_type::activity_completed, [&](const vm::term_allocator& a) {
         return payload_map(v, a, {{"cmd", vm::make_small(cmd)}, {"attempt", vm::make_small(attempt)},
                                   {"result", result.get()}});
@@ -180,6 +200,14 @@ void instance::activity_attempt_failed_locked(std::int64_t cmd, std::int32_t att
                    spec.retry.non_retryable.end();
   if (spec.schedule_to_close_ms && retry_at >= op.scheduled_at_ms + *spec.schedule_to_close_ms)
     retry = false;
+  {
+    std::string which;
+    term r = reason.get();
+    if (type == "timeout" && vm::is_tuple(r) && vm::tuple_arity(r) == 2 && vm::is_atom(vm::tuple_element(r, 1)))
+      which = v.atoms().name(vm::tuple_element(r, 1));
+    eng_.observer().activity_failed(activity_type(spec), which);
+    if (retry) eng_.observer().activity_retried(activity_type(spec));
+  }
   append_locked(event_type::activity_failed, [&](const vm::term_allocator& a) {
     return payload_map(v, a, {{"cmd", vm::make_small(cmd)},
                               {"attempt", vm::make_small(attempt)},
@@ -196,6 +224,7 @@ void instance::activity_attempt_failed_locked(std::int64_t cmd, std::int32_t att
   }
   op.attempt = attempt + 1;
   op.running = false;
+  op.ready_at_ms = retry_at;
   if (spec.how == activity_spec::kind::remote) {
     enqueue_task_locked(cmd, attempt + 1, retry_at);
     return;
@@ -240,6 +269,7 @@ result<void> instance::task_completed(std::int64_t cmd, std::int32_t attempt, st
     return error{errc::conflict, "the task is no longer expected (completed, cancelled or retried)"};
   vm::vm& v = eng_.machine();
   if (it->second.timer_handle) eng_.timers().cancel(it->second.timer_handle);
+  observe_completion_locked(cmd);
   append_locked(event_type::activity_completed, [&](const vm::term_allocator& a) {
     return payload_map(v, a, {{"cmd", vm::make_small(cmd)}, {"attempt", vm::make_small(attempt)},
                               {"result", result.get()}});

@@ -148,6 +148,8 @@ term instance::command_locked(vm::process& p, term command) {
                                   {"queue", vm::make_binary(a, spec.queue)},
                                   {"scheduled_at", vm::make_integer(a, now)}});
       });
+      eng_.observer().activity_scheduled(activity_type(spec));
+      op.ready_at_ms = now;
       op.activity = std::move(spec);
       break;
     }
@@ -363,6 +365,7 @@ void instance::on_timer(std::int64_t cmd, std::int32_t attempt) {
   vm::vm& v = eng_.machine();
   switch (op.type) {
     case event_type::timer_started:
+      eng_.observer().timer_fired();
       append_locked(event_type::timer_fired, [&](const vm::term_allocator& a) {
         return payload_map(v, a, {{"cmd", vm::make_small(cmd)}});
       });
@@ -402,6 +405,7 @@ result<void> instance::signal(std::string_view name, const vm::owned_term& paylo
   std::int64_t seq = append_locked(event_type::signal_received, [&](const vm::term_allocator& a) {
     return payload_map(v, a, {{"name", vm::make_binary(a, n)}, {"payload", payload.get()}});
   });
+  eng_.observer().signal_received(run_.workflow_type);
   // The oldest wait for this name takes it; otherwise it is kept until one asks.
   auto waiter = std::find_if(pending_.begin(), pending_.end(), [&](const auto& e) {
     return e.second.type == event_type::signal_wait_started && e.second.signal_name == n;

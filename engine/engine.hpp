@@ -124,6 +124,33 @@ using host_activity_result = std::variant<std::string, host_activity_error>;
 using host_activity = std::function<host_activity_result(std::string_view input_json,
                                                          const host_activity_context& ctx)>;
 
+/// What the engine reports as it works (the node turns it into metrics). Calls come from the
+/// engine's threads, often under a workflow's lock: implementations must be quick and must not
+/// call back into the engine. Activity types are the activity's name ("charge_card", or
+/// "module:function" for in-VM ones); workflow types are module names.
+class engine_observer {
+ public:
+  virtual ~engine_observer() = default;
+  virtual void workflow_started(std::string_view type) {}
+  /// A run closed (continued_as_new and stuck included).
+  virtual void workflow_closed(std::string_view type, run_status status,
+                               std::chrono::duration<double> start_to_close) {}
+  virtual void signal_received(std::string_view type) {}
+  virtual void query_answered(std::string_view type, bool ok) {}
+  /// A workflow was loaded from its history (recovery, eviction, a restart).
+  virtual void replayed(std::string_view type, std::chrono::duration<double> elapsed,
+                        std::uint64_t events) {}
+  virtual void nondeterminism(std::string_view type) {}
+  virtual void timer_fired() {}
+  virtual void activity_scheduled(std::string_view type) {}
+  /// An attempt began executing (in-VM and host; remote ones when a worker takes the task).
+  virtual void activity_started(std::string_view type, std::chrono::duration<double> schedule_to_start) {}
+  virtual void activity_completed(std::string_view type, std::chrono::duration<double> execution) {}
+  /// An attempt failed (`timeout` names which timeout when it timed out).
+  virtual void activity_failed(std::string_view type, std::string_view timeout) {}
+  virtual void activity_retried(std::string_view type) {}
+};
+
 /// Where the engine gets its time (tests substitute a fake one).
 struct engine_clock {
   std::function<std::int64_t()> now_ms;  ///< wall clock, milliseconds since the epoch
@@ -145,6 +172,7 @@ struct engine_config {
   /// Host activities present from the start, before open() resumes the workflows that may
   /// call them (register_activity adds more later).
   std::vector<std::pair<std::string, host_activity>> host_activities;
+  engine_observer* observer = nullptr;  ///< not owned; outlives the engine
 };
 
 /// Counters for monitoring (metrics) and benchmarks.
@@ -153,6 +181,7 @@ struct engine_stats {
   std::size_t recovering = 0;     ///< open runs found by open() not yet resumed
   std::uint64_t replays = 0;      ///< workflows loaded from their history since open()
   double replay_seconds = 0;      ///< time spent loading them (history read and replay setup)
+  std::size_t timers_pending = 0; ///< armed timers (sleeps, retry backoffs, timeouts)
 };
 
 class engine_impl;

@@ -110,7 +110,9 @@ engine_impl::engine_impl(engine_config cfg)
       completions_(2),
       activities_(cfg_.activity_threads),
       timers_([this] { return now_ms(); }),
-      seed_state_(std::random_device{}()) {}
+      seed_state_(std::random_device{}()) {
+  if (cfg_.observer) observer_ = cfg_.observer;
+}
 
 std::uint64_t engine_impl::random_seed() {
   // splitmix64 over a counter started at a random point.
@@ -421,6 +423,7 @@ result<run_ref> engine_impl::start_run(const new_run& r) {
   }
   run_ref ref{out->run.key.workflow_id, out->run.key.run_id, out->created};
   if (!out->created) return ref;  // an earlier start made it: it runs (or ran) already
+  observer_->workflow_started(out->run.workflow_type);
 
   auto inst = std::make_shared<instance>(*this, out->run, req.fence, loaded);
   persistence::history_event first{1, started.type, started.time, started.payload};
@@ -481,9 +484,10 @@ result<std::shared_ptr<instance>> engine_impl::load(const persistence::workflow_
   }
   if (run.execution_deadline)
     arm_execution_timeout(run.key.workflow_id, persistence::to_micros(*run.execution_deadline) / 1000);
+  auto took = std::chrono::steady_clock::now() - began;
   ++replays_;
-  replay_micros_ += static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - began).count());
+  replay_micros_ += static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(took).count());
+  observer_->replayed(run.workflow_type, took, events.size());
   return inst;
 }
 
@@ -496,6 +500,7 @@ engine_stats engine_impl::stats() {
   s.recovering = recovering_.load();
   s.replays = replays_.load();
   s.replay_seconds = static_cast<double>(replay_micros_.load()) / 1e6;
+  s.timers_pending = timers_.size();
   return s;
 }
 

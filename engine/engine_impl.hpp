@@ -77,6 +77,7 @@ class engine_impl {
   persistence::store& store() { return *cfg_.store; }
   const engine_config& config() const { return cfg_; }
   std::int64_t now_ms() const { return cfg_.clock.now_ms(); }
+  engine_observer& observer() { return *observer_; }
   /// A seed for an instance's generator (commit ids, uuids, random markers): distinct per call,
   /// unpredictable across engines (std::random_device is read once, not per workflow).
   std::uint64_t random_seed();
@@ -166,6 +167,8 @@ class engine_impl {
   };
   std::unordered_map<std::string, std::unique_ptr<watch>> watched_;
   std::atomic<std::uint64_t> seed_state_;
+  engine_observer no_observer_;
+  engine_observer* observer_ = &no_observer_;
   std::mutex deploy_mutex_;            // serialises deployments
 };
 

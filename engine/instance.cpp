@@ -339,11 +339,8 @@ void instance::go_stuck_locked(const std::string& why) {
   eng_.runtime().kill(pid_);
   progress_cv_.notify_all();
   auto self = shared_from_this();
-  after_commit_locked([self, json] {
-    self->closed_ = true;
-    self->eng_.run_closed(self->run_.key, self->run_.parent, 0, run_status::stuck, json);
-    self->eng_.forget(self);
-  });
+  eng_.observer().nondeterminism(run_.workflow_type);
+  after_commit_locked([self, json] { self->finished_locked(run_status::stuck, json, 0); });
   flush_locked();
 }
 

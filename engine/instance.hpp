@@ -136,6 +136,8 @@ class instance : public std::enable_shared_from_this<instance> {
     std::optional<activity_spec> activity;
     std::int32_t attempt = 1;
     std::int64_t scheduled_at_ms = 0;
+    std::int64_t ready_at_ms = 0;           ///< activities: when the current attempt became due
+    std::int64_t started_at_ms = 0;         ///< activities: when the current attempt began
     std::int64_t fire_at_ms = 0;           ///< timers
     std::string signal_name;               ///< signal waits
     std::uint64_t timer_handle = 0;        ///< engine timer (0: none)
@@ -200,6 +202,12 @@ class instance : public std::enable_shared_from_this<instance> {
   /// Stops the pending operations: timers, activity attempts; children get a cancel request
   /// (`closing` false: the workflow was asked to cancel) or the parent-close policy (`closing`).
   void cancel_all_operations_locked(bool closing = true);
+  /// After the closing step committed: marks it closed, reports it and lets it go.
+  void finished_locked(run_status status, const std::string& outcome_json, std::int64_t parent_cmd);
+  /// The activity's type as metrics name it.
+  static std::string activity_type(const activity_spec& spec);
+  /// Reports an activity's completion to the observer.
+  void observe_completion_locked(std::int64_t cmd);
   bool idle_locked();
   void evict_locked();
 

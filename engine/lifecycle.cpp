@@ -120,10 +120,7 @@ void instance::on_process_exit(const vm::process_exit& e) {
     cancel_all_operations_locked();
     auto self = shared_from_this();
     after_commit_locked([self] {
-      self->closed_ = true;
-      self->eng_.run_closed(self->run_.key, self->run_.parent, self->parent_cmd_,
-                            run_status::continued_as_new, "{\"continued_as_new\":true}");
-      self->eng_.forget(self);
+      self->finished_locked(run_status::continued_as_new, "{\"continued_as_new\":true}", self->parent_cmd_);
     });
     flush_locked();
     return;
@@ -179,12 +176,16 @@ void instance::close_locked(run_status status, vm::owned_term event_payload, std
   new_status_ = change;
   cancel_all_operations_locked();
   auto self = shared_from_this();
-  after_commit_locked([self, status, outcome_json] {
-    self->closed_ = true;
-    self->eng_.run_closed(self->run_.key, self->run_.parent, self->parent_cmd_, status, outcome_json);
-    self->eng_.forget(self);
-  });
+  after_commit_locked([self, status, outcome_json] { self->finished_locked(status, outcome_json, self->parent_cmd_); });
   flush_locked();
+}
+
+void instance::finished_locked(run_status status, const std::string& outcome_json, std::int64_t parent_cmd) {
+  closed_ = true;
+  auto lived = std::chrono::microseconds(eng_.now_ms() * 1000 - persistence::to_micros(run_.start_time));
+  eng_.observer().workflow_closed(run_.workflow_type, status, lived);
+  eng_.run_closed(run_.key, run_.parent, parent_cmd, status, outcome_json);
+  eng_.forget(shared_from_this());
 }
 
 void instance::cancel_all_operations_locked(bool closing) {
@@ -271,9 +272,13 @@ result<std::string> instance::query(std::string_view name, const vm::owned_term&
       queries_.push_back(std::move(q));
     }
   }
-  if (future.wait_for(timeout) != std::future_status::ready)
+  if (future.wait_for(timeout) != std::future_status::ready) {
+    eng_.observer().query_answered(run_.workflow_type, false);
     return error{errc::timeout, "the workflow did not answer the query in time"};
-  return future.get();
+  }
+  auto answer = future.get();
+  eng_.observer().query_answered(run_.workflow_type, answer.ok());
+  return answer;
 }
 
 bool instance::idle_locked() {

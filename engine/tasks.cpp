@@ -180,6 +180,8 @@ result<std::optional<activity_task>> engine_impl::poll(std::string_view queue, s
                        ? std::string(vm::bitstring_view(name).as_string_view())
                        : std::string();
     out.input_json = term_to_display_json(v, payload_field(v, p, "input"));
+    observer().activity_started(out.activity, std::chrono::microseconds(std::max<long long>(
+                                                  0, now_ms() * 1000 - persistence::to_micros(t.created_at))));
     term heartbeat = payload_field(v, p, "heartbeat_ms");
     if (vm::is_value(heartbeat))
       if (auto ms = vm::integer_to_int64(heartbeat)) out.heartbeat_timeout = std::chrono::milliseconds(*ms);

@@ -1,4 +1,7 @@
 // Every SDK call of the aion module, through real workflows compiled by erlc.
+#include <map>
+#include <mutex>
+
 #include "cases/common.hpp"
 
 namespace aion::engine::test {
@@ -278,6 +281,64 @@ BOOST_AUTO_TEST_CASE(describe_list_and_count) {
   auto p2 = require(eng().list(paged));
   BOOST_CHECK_EQUAL(p2.runs.size(), 1u);
   require(eng().terminate("w-l3"));
+}
+
+namespace {
+struct counting_observer : engine_observer {
+  std::mutex m;
+  std::map<std::string, int> counts;
+  void bump(const std::string& k) {
+    std::lock_guard lock(m);
+    ++counts[k];
+  }
+  void workflow_started(std::string_view t) override { bump("started " + std::string(t)); }
+  void workflow_closed(std::string_view t, run_status s, std::chrono::duration<double>) override {
+    bump("closed " + std::string(t) + " " + to_string(s));
+  }
+  void signal_received(std::string_view) override { bump("signal"); }
+  void query_answered(std::string_view, bool ok) override { bump(ok ? "query ok" : "query failed"); }
+  void replayed(std::string_view, std::chrono::duration<double>, std::uint64_t) override { bump("replayed"); }
+  void timer_fired() override { bump("timer"); }
+  void activity_scheduled(std::string_view t) override { bump("scheduled " + std::string(t)); }
+  void activity_started(std::string_view t, std::chrono::duration<double>) override { bump("started " + std::string(t)); }
+  void activity_completed(std::string_view t, std::chrono::duration<double>) override { bump("completed " + std::string(t)); }
+  void activity_failed(std::string_view t, std::string_view timeout) override {
+    bump("failed " + std::string(t) + (timeout.empty() ? "" : " " + std::string(timeout)));
+  }
+  void activity_retried(std::string_view t) override { bump("retried " + std::string(t)); }
+  int operator[](const std::string& k) {
+    std::lock_guard lock(m);
+    return counts[k];
+  }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_observer_hears_what_happens) {
+  static counting_observer seen;  // outlives the fixture's engine even when a check aborts
+  seen.counts.clear();
+  config.observer = &seen;
+  restart();
+  run_case("w-obs-1", "vm_activity");
+  run_case("w-obs-2", "host_flaky");
+  run_case("w-obs-3", "sleep", {{"ms", 10}});
+  run_case("w-obs-4", "start_to_close");
+  start("wf_sdk", "w-obs-5", input("query"));
+  BOOST_REQUIRE(eventually([&] { return eng().query("w-obs-5", "state", "1").ok(); }));
+  require(eng().signal("w-obs-5", "finish", "1"));
+  wait("w-obs-5");
+  BOOST_CHECK_EQUAL(seen["started wf_sdk"], 5);
+  BOOST_CHECK_EQUAL(seen["closed wf_sdk completed"], 5);
+  BOOST_CHECK_EQUAL(seen["scheduled wf_sdk:double"], 1);
+  BOOST_CHECK_EQUAL(seen["started wf_sdk:double"], 1);
+  BOOST_CHECK_EQUAL(seen["completed wf_sdk:double"], 1);
+  BOOST_CHECK_EQUAL(seen["failed host.flaky"], 3);
+  BOOST_CHECK_EQUAL(seen["retried host.flaky"], 3);
+  BOOST_CHECK_EQUAL(seen["completed host.flaky"], 1);
+  BOOST_CHECK_EQUAL(seen["failed wf_sdk:slow start_to_close"], 2);
+  BOOST_CHECK_EQUAL(seen["retried wf_sdk:slow"], 1);
+  BOOST_CHECK_GE(seen["timer"], 2);  // the sleep and the query case's sleep
+  BOOST_CHECK_EQUAL(seen["signal"], 1);
+  BOOST_CHECK_GE(seen["query ok"], 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
