@@ -9,6 +9,7 @@
 #include "aion/metrics/registry.hpp"
 #include "aion/persistence/store.hpp"
 #include "engine/engine.hpp"
+#include "node/engine_metrics.hpp"
 #include "node/rpc_server.hpp"
 #include "runtime/host/runtime.hpp"
 
@@ -33,12 +34,15 @@ struct node_parts {
   /// "starting", "ready", "stopping": what /health/ready reports (any thread reads it).
   std::atomic<const char*> state{"starting"};
   metrics::registry metrics;
+  /// The engine's observer: outlives the engine.
+  engine_metrics engine_observer{metrics};
   std::unique_ptr<metrics::metrics_server> metrics_server;
   std::unique_ptr<persistence::store> store;
   std::unique_ptr<vm::runtime> runtime;
   std::unique_ptr<engine::engine> engine;
   std::unique_ptr<rpc_server> server;
-  metrics::collector_registration vm_sampler;  // reads runtime: destroyed before it
+  metrics::collector_registration vm_sampler;      // reads runtime: destroyed before it
+  metrics::collector_registration engine_sampler;  // reads engine: reset before it is destroyed
   bool stopped = false;
 };
 
@@ -159,9 +163,13 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
   ec.node_id = config.node_id;
   ec.max_resident = config.max_resident;
   ec.max_payload_bytes = config.max_payload_bytes;
+  ec.observer = &p.engine_observer;
   auto engine = engine::engine::open(std::move(ec));
   if (!engine) return "cannot open the engine: " + engine.err().message;
   p.engine = std::move(*engine);
+  // Registered once the engine is there (a scrape never sees it half-assigned).
+  p.engine_sampler = p.metrics.add_collector(
+      [&p] { record_engine_stats(p.engine->stats(), p.metrics.workflows()); });
 
   // 4. The API.
   rpc_options ro;
@@ -201,6 +209,7 @@ void node::shutdown() {
   if (p.engine) p.engine->shutdown();
   if (p.server) p.server->stop();
   p.server = nullptr;
+  p.engine_sampler.reset();
   p.engine = nullptr;
   p.vm_sampler.reset();
   if (p.runtime) p.runtime->shutdown();
