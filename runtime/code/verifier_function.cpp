@@ -127,7 +127,21 @@ bool function_analysis::branch(const operand& label_op, const state& s, bool zer
       static_cast<std::uint64_t>(label_op.value) >= in_.label_count)
     return fail("invalid label operand");
   if (label_op.value == 0) return zero_ok || fail("a test or jump needs a fail label");
+  unsigned opcode = d_.instructions[pc_].opcode;
+  bool yields = opcode == 24 || opcode == 25 || opcode == 26;  // loop_rec_end, wait*
+  if (!yields && !forward(label_op.value)) return false;
   return merge(static_cast<std::uint32_t>(label_op.value), s);
+}
+
+bool function_analysis::forward(std::int64_t label) {
+  // The interpreter counts reductions only at calls, receives and exceptions, so a loop made
+  // of anything else would never yield. OTP 25 branches backwards only in receive loops
+  // (loop_rec_end, wait, wait_timeout) and to the label of func_info (which raises).
+  if (!own_label(label)) return true;  // merge refuses it
+  std::uint32_t at = d_.label_at[static_cast<std::size_t>(label)];
+  if (at > pc_ || at < f_.func_info) return true;
+  return fail("branches back to label " + std::to_string(label) +
+              ": a loop that passes through no call or receive would never yield");
 }
 
 bool function_analysis::feed_handlers(const state& s) {

@@ -83,6 +83,9 @@ class function_analysis {
   bool merge(std::uint32_t label, const state& s);
   /// Branches to `label_op` with `s`; label 0 is accepted only when `zero_ok`.
   bool branch(const operand& label_op, const state& s, bool zero_ok = false);
+  /// Whether `label` lies after the current instruction (or is the label of func_info);
+  /// refuses the module otherwise.
+  bool forward(std::int64_t label);
   /// Joins the state an exception would meet into each active catch's handler.
   bool feed_handlers(const state& s);
   bool read(const operand& o, value* out = nullptr);

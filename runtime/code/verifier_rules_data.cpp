@@ -112,8 +112,8 @@ function_analysis::flow function_analysis::step_receive(unsigned opcode) {
       s_.heap = 0;
       if (!branch(o(0), s_)) return flow::error;
       return write(o(1), value::any()) ? flow::next : flow::error;
-    case 24:  // loop_rec_end Label
-      s_.heap = 0;
+    case 24:  // loop_rec_end Label: may yield (reductions), so x and fr are gone there
+      resumed();
       return branch(o(0), s_) ? flow::stop : flow::error;
     case 25:  // wait Label
       resumed();
@@ -162,6 +162,7 @@ function_analysis::flow function_analysis::step_exception(unsigned opcode) {
       if (s_.frame < 0) return error_flow("a catch with " + describe_frame(s_.frame));
       if (l.kind != operand_kind::label || !own_label(l.value))
         return error_flow("the catch handler is not a label of the function");
+      if (!forward(l.value)) return flow::error;  // an exception would loop back
       value tag{slot::catch_tag};
       tag.n = static_cast<std::uint32_t>(l.value);
       return write(o(0), tag) ? flow::next : flow::error;

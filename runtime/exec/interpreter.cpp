@@ -165,7 +165,9 @@ slice_end interpret(process* pp, exec_context* ctx, std::int64_t reductions,
       SWAPIN();                                                             \
     }                                                                       \
   } while (0)
-  // Preemption at calls: save the target and live registers, then yield.
+  // Preemption at calls: save the target and live registers, then yield. Receive loops
+  // (loop_rec_end) and exceptions caught in the same slice count too, so that every loop the
+  // verifier accepts yields (verifier.md).
 #define CALL_CHECK(target, arity)                   \
   do {                                              \
     if (--FCALLS <= 0) {                            \
@@ -173,9 +175,7 @@ slice_end interpret(process* pp, exec_context* ctx, std::int64_t reductions,
       I = (target);                                 \
       SWAPOUT();                                    \
       p.saved_x_.assign(x, x + live_);              \
-      p.ip_ = I;                                    \
-      p.reductions_ += reductions - FCALLS;         \
-      return slice_end::yielded;                    \
+      goto yield_slice;                             \
     }                                               \
   } while (0)
 #define PUSH_CP(cp)                            \
@@ -1138,8 +1138,9 @@ L_timeout : {
 L_loop_rec_end : {
   if (*p.save_ == nullptr) RAISE(atoms::badarg);  // no current message (not erlc's code)
   p.save_ = &(*p.save_)->next;
-  --FCALLS;
-  I = LABEL(I[1]);
+  const word* next = LABEL(I[1]);
+  CALL_CHECK(next, 0);  // no x register is live there (the verifier sees to it)
+  I = next;
   DISPATCH();
 }
 L_wait : {
@@ -1543,7 +1544,17 @@ handle_error : {
   x[3] = raw;
   SWAPIN();
   E = base;
+  CALL_CHECK(I, 4);  // a loop through a catch handler yields too
   DISPATCH();
+}
+yield_slice : {
+  // Registers are saved (CALL_CHECK). Heap fragments (natives and bit syntax allocate there
+  // when the heap is full) are merged here when they outgrow the heap: code with no heap
+  // check in its loop would otherwise never collect them.
+  p.ip_ = I;
+  if (p.fragment_words() > p.heap_words() && !p.collect(x, 0, 0)) goto heap_limit;
+  p.reductions_ += reductions - FCALLS;
+  return slice_end::yielded;
 }
 heap_limit : {
   // The process outgrew its maximum heap size: it is killed, the node is unharmed.

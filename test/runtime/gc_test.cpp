@@ -4,6 +4,7 @@
 #include <fstream>
 #include <string>
 
+#include "runtime/term/binary.hpp"
 #include "vm_fixture.hpp"
 
 using namespace aion::vm;
@@ -62,6 +63,19 @@ BOOST_AUTO_TEST_CASE(deep_terms_are_collected_without_recursion) {
     ++depth;
   }
   BOOST_TEST(depth == 200'000u);
+}
+
+BOOST_AUTO_TEST_CASE(garbage_of_a_loop_without_heap_checks_is_collected_when_it_yields) {
+  // 2 million rounds of 10 words (160 MB) with no test_heap in the loop: once the heap is
+  // full, all of it goes to heap fragments.
+  term_allocator a{&machine.literals(),
+                   [](void* ctx, std::size_t n) {
+                     return static_cast<literal_area*>(ctx)->allocate(n);
+                   },
+                   nullptr};
+  process& p = run("t_gc", "matches", {make_binary(a, "xyz"), make_small(2'000'000)});
+  BOOST_TEST(!p.crashed_);
+  BOOST_TEST(p.memory_words() < 1'000'000u);
 }
 
 BOOST_AUTO_TEST_CASE(a_process_over_its_maximum_heap_is_killed) {

@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "runtime/exec/interpreter.hpp"
 #include "runtime/exec/signals.hpp"
 #include "runtime/term/binary.hpp"
 #include "vm_fixture.hpp"
@@ -25,7 +26,8 @@ std::string hostile_bytes(const std::string& module) {
 
 struct hostile_fixture : vm_fixture {
   hostile_fixture() {
-    for (const char* m : {"h_rt_tuple", "h_rt_list", "h_rt_binary", "h_rt_misc", "h_rt_escape"}) {
+    for (const char* m :
+         {"h_rt_tuple", "h_rt_list", "h_rt_binary", "h_rt_misc", "h_rt_escape", "h_rt_loops"}) {
       auto loaded = machine.load_module(hostile_bytes(m));
       if (!loaded) throw std::runtime_error(std::string(m) + ": " + loaded.err().message);
     }
@@ -144,6 +146,19 @@ BOOST_AUTO_TEST_CASE(a_match_context_let_out_of_its_function_breaks_nothing) {
     BOOST_TEST(p.exited_, f);
   }
   BOOST_TEST(outcome("h_rt_tuple", "elem_of_pair") == "b");
+}
+
+BOOST_AUTO_TEST_CASE(loops_through_an_exception_handler_or_a_receive_yield) {
+  // Neither loop calls anything: the interpreter counts caught exceptions and receive steps
+  // as reductions (backward branches of other kinds are refused: verifier_test.cpp).
+  for (const char* f : {"raising", "rescanning"}) {
+    auto spawned = host.spawn(atom("h_rt_loops"), atom(f), {});
+    BOOST_REQUIRE(spawned.ok());
+    exec_context ctx;
+    for (int i = 0; i < 3; ++i)
+      BOOST_CHECK_MESSAGE(run_slice(**spawned, ctx, 1000) == slice_end::yielded, f);
+    BOOST_TEST((*spawned)->reductions_ >= 3000, f);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(is_tagged_tuple_of_arity_zero_is_refused) {

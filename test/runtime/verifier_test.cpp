@@ -183,6 +183,15 @@ BOOST_AUTO_TEST_CASE(an_unset_float_register_is_refused) {
   expect_refused("h_float_reg", {"fadd", "reads fr1 before it is set"});
 }
 
+BOOST_AUTO_TEST_CASE(a_backward_branch_outside_a_receive_loop_is_refused) {
+  expect_refused("h_loop_back", {"h_loop_back:f/1", "(is_nil)", "branches back to label 2",
+                                 "never yield"});
+}
+
+BOOST_AUTO_TEST_CASE(a_catch_handler_before_its_catch_is_refused) {
+  expect_refused("h_loop_handler", {"(catch)", "branches back to label 3"});
+}
+
 BOOST_AUTO_TEST_CASE(untested_operands_load_and_are_listed_for_runtime_checks) {
   vm v;
   verification checked = verify_again(v, hostile_bytes("h_unproven"));

@@ -1,6 +1,6 @@
 %% Garbage-collection workloads for runtime/gc tests.
 -module(t_gc).
--export([garbage/1, keep/1, binaries/1, deep/1, id/1]).
+-export([garbage/1, keep/1, binaries/1, deep/1, id/1, matches/2]).
 
 %% Allocates about N * 64 bytes of short-lived tuples and lists, keeping nothing.
 garbage(N) -> garbage(N, 0).
@@ -25,3 +25,9 @@ binaries(N, _) -> binaries(N - 1, list_to_binary(lists:duplicate(100, N rem 256)
 %% A nested term of depth N.
 deep(0) -> leaf;
 deep(N) -> {deep(N - 1)}.
+
+%% Matches B N times: each round allocates a match context and a sub-binary (10 words) and
+%% the loop has no heap check at all, so only the collection at a yield reclaims them.
+matches(B, 0) -> B;
+matches(B, N) -> <<_, R/binary>> = B, matches2(R, B, N).
+matches2(_, B, N) -> matches(B, N - 1).
