@@ -75,6 +75,30 @@ bool function_analysis::fail(std::string why) {
   return false;
 }
 
+namespace {
+
+// Instructions that neither allocate nor call, as erlc puts them between setelement/3 and
+// set_tuple_element: the tuple setelement made stays the newest term.
+bool keeps_fresh(unsigned opcode) {
+  switch (opcode) {
+    case 17:   // init
+    case 64:   // move
+    case 65:   // get_list
+    case 66:   // get_tuple_element
+    case 67:   // set_tuple_element
+    case 136:  // trim
+    case 153:  // line
+    case 162:  // get_hd
+    case 163:  // get_tl
+    case 169:  // swap
+    case 172:  // init_yregs
+      return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
 bool function_analysis::run_block(std::uint32_t local) {
   s_ = x_.at[local];
   x_.fed_frame = state::no_frame;  // feed handlers afresh
@@ -88,6 +112,7 @@ bool function_analysis::run_block(std::uint32_t local) {
     if (opcode == 1) return merge(static_cast<std::uint32_t>(d_.op(pc_, 0).value), s_);
     if (--module_.steps_left < 0) return fail("the module is too complex to verify");
     if (s_.tags != 0 && opcode != 153 && !feed_handlers(s_)) return false;
+    if (s_.fresh != 0 && !keeps_fresh(opcode)) s_.forget_fresh();
     switch (step()) {
       case flow::error: return false;
       case flow::stop: return true;
@@ -156,6 +181,7 @@ bool function_analysis::feed_handlers(const state& s) {
   h.frame = s.frame;
   h.y = s.y;
   h.tags = s.tags;
+  h.forget_fresh();
   h.x.assign(4, value::any());
   h.x[0] = value{slot::exception};
   h.heap = 0;

@@ -219,6 +219,10 @@ function_analysis::flow function_analysis::step_call(unsigned opcode) {
       value r = import_result(import, s_.xr(0), s_.xr(1));
       forget_after_call();
       s_.set_x(0, r);
+      if (d_.imports[import].kind == import_kind::setelement) {
+        s_.x[0].id = ++next_id_;
+        s_.make_fresh(false, 0);
+      }
       return flow::next;
     }
     case 8:
@@ -294,7 +298,11 @@ function_analysis::flow function_analysis::step_bif(unsigned opcode) {
     s_.heap = heap;
   }
   if (!keeps_heap) s_.heap = 0;
-  return write(d_.op(pc_, bif_at + 1 + nargs), result) ? flow::next : flow::error;
+  const operand& dst = d_.op(pc_, bif_at + 1 + nargs);
+  if (!write(dst, result)) return flow::error;
+  if (d_.imports[import].kind == import_kind::setelement)
+    s_.make_fresh(dst.kind == operand_kind::y, static_cast<std::size_t>(dst.value));
+  return flow::next;
 }
 
 // ---- tests and branches

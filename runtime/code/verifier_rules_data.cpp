@@ -238,10 +238,17 @@ function_analysis::flow function_analysis::step_data(unsigned opcode) {
       if (!uint_operand(o(1), 1 << 24, &n) || !read(o(0), &v)) return flow::error;
       if (v.t != type::tuple || v.n <= n) need(0, runtime_check::tuple_element);
       return write(o(2), value::any()) ? flow::next : flow::error;
-    case 67:  // set_tuple_element Value Tuple N: writes into the tuple in place
-      if (!uint_operand(o(2), 1 << 24, &n) || !read(o(0)) || !read(o(1), &v)) return flow::error;
-      if (v.t != type::tuple || !v.heap || v.n <= n) need(1, runtime_check::heap_tuple);
+    case 67: {  // set_tuple_element Value Tuple N: writes into the tuple in place
+      // Safe when the tuple is the fresh one (the last thing allocated) and the value is not
+      // that tuple: every other term is older, so no cycle can form.
+      if (!uint_operand(o(2), 1 << 24, &n) || !read(o(0), &w) || !read(o(1), &v))
+        return flow::error;
+      bool fresh_tuple = is_register(o(1)) && v.id != 0 && v.id == s_.fresh;
+      bool older_value = !is_register(o(0)) || !w.fresh;
+      if (!fresh_tuple || !older_value || v.t != type::tuple || !v.heap || v.n <= n)
+        need(1, runtime_check::heap_tuple);
       return flow::next;
+    }
     case 69:  // put_list H T Dst
       if (!read(o(0)) || !read(o(1)) || !consume_heap(2, "put_list")) return flow::error;
       return write(o(2), value::term_of(type::cons)) ? flow::next : flow::error;
@@ -250,9 +257,11 @@ function_analysis::flow function_analysis::step_data(unsigned opcode) {
       if (list.kind != operand_kind::list) return error_flow("put_tuple2 needs a list");
       for (std::uint32_t i = 0; i < list.list_size; ++i)
         if (!read(d_.element(list, i))) return flow::error;
-      if (!consume_heap(std::uint64_t{list.list_size} + 1, "put_tuple2")) return flow::error;
-      return write(o(0), value::term_of(type::tuple, list.list_size, true, true)) ? flow::next
-                                                                                  : flow::error;
+      if (!consume_heap(std::uint64_t{list.list_size} + 1, "put_tuple2") ||
+          !write(o(0), value::term_of(type::tuple, list.list_size, true, true)))
+        return flow::error;
+      s_.make_fresh(o(0).kind == operand_kind::y, static_cast<std::size_t>(o(0).value));
+      return flow::next;
     }
     default: {  // 171 make_fun3 FunIndex Dst {list, Free}
       const operand& list = o(2);

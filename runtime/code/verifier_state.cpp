@@ -58,6 +58,7 @@ value join(const value& a, const value& b, bool widen) {
     case slot::term: {
       value r = join_terms(a, b, widen);
       r.id = a.id == b.id ? a.id : 0;
+      r.fresh = a.fresh || b.fresh;
       return r;
     }
     case slot::exception: return value{slot::exception};
@@ -84,6 +85,7 @@ value value_of_constant(term t) {
 value refine(const value& current, const value& proven) {
   value r = refine_type(current, proven);
   r.id = current.id;
+  r.fresh = current.fresh;
   return r;
 }
 
@@ -102,6 +104,19 @@ void state::refine_register(bool is_y, std::size_t index, const value& proven) {
     if (v.id == id && v.kind == slot::term) v = refine(v, proven);
   for (value& v : y)
     if (v.id == id && v.kind == slot::term) v = refine(v, proven);
+}
+
+void state::forget_fresh() {
+  fresh = 0;
+  for (value& v : x) v.fresh = false;
+  for (value& v : y) v.fresh = false;
+}
+
+void state::make_fresh(bool is_y, std::size_t index) {
+  forget_fresh();
+  value& v = is_y ? y[index] : x[index];
+  v.fresh = true;
+  fresh = v.id;
 }
 
 int state::active_tag() const {
@@ -145,6 +160,10 @@ join_result join_into(state& into, const state& from, bool widen) {
   std::uint32_t tags = 0;
   for (const value& v : into.y) tags += v.kind == slot::catch_tag;
   into.tags = tags;
+  if (into.fresh != from.fresh) {
+    into.fresh = 0;
+    changed = true;
+  }
   if (from.heap < into.heap) {
     into.heap = widen ? 0 : from.heap;
     changed = true;

@@ -42,9 +42,12 @@ struct value {
   /// Registers with the same nonzero id hold the same term (a move copies it): a test on one
   /// tells about all. Ids are per analysis; joins keep an id only when both sides agree.
   std::uint32_t id = 0;
+  /// The register may hold the state's fresh tuple (state::fresh); joins keep it from either
+  /// side.
+  bool fresh = false;
 
   static value term_of(type t, std::uint32_t n = 0, bool exact = false, bool heap = false) {
-    return value{slot::term, t, exact, heap, n, 0};
+    return value{slot::term, t, exact, heap, n, 0, false};
   }
   static value any() { return term_of(type::any); }
   bool is_term() const { return kind == slot::term; }
@@ -76,6 +79,10 @@ struct state {
   std::uint64_t heap = 0;  ///< words reserved by the last test_heap/allocate_heap, not yet used
   std::bitset<max_float_registers> fr;  ///< float registers set since the last call
   std::uint32_t tags = 0;               ///< y slots holding catch tags
+  /// Id of the tuple allocated last (by put_tuple2 or setelement/3), while nothing else has
+  /// allocated or called since: set_tuple_element may write into it any term but itself,
+  /// since every other term is older and so cannot contain it. 0: none.
+  std::uint32_t fresh = 0;
 
   const value& xr(std::size_t i) const {
     static const value undefined{};
@@ -95,6 +102,10 @@ struct state {
   /// Narrows the term in x or y register `index` with `proven`, and every register holding
   /// the same term.
   void refine_register(bool is_y, std::size_t index, const value& proven);
+  /// No tuple is fresh any more (something allocated or called).
+  void forget_fresh();
+  /// The term in x or y register `index` (which has an id) is a tuple just allocated.
+  void make_fresh(bool is_y, std::size_t index);
 };
 
 /// "no frame", "a frame of N slots" or "stack frames that differ between paths", for messages.

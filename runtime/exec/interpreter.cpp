@@ -583,11 +583,15 @@ L_get_tuple_element_checked : {
   NEXT(4);
 }
 L_set_tuple_element_checked : {
-  // Only a tuple of this process may change in place: literals are shared by all processes.
-  term t = SRC(I[2]);
-  if (!is_tuple(t) || tuple_arity(t) <= I[3] || p.owner().literals().contains(boxed_ptr(t)))
+  // Only a tuple of this process may change in place (literals are shared by all
+  // processes), and only with a term that cannot contain it (an immediate or a literal): the
+  // verifier proves the general case only for the tuple allocated last.
+  term t = SRC(I[2]), v = SRC(I[1]);
+  const literal_area& literals = p.owner().literals();
+  if (!is_tuple(t) || tuple_arity(t) <= I[3] || literals.contains(boxed_ptr(t)) ||
+      !(is_immed(v) || literals.contains(is_list(v) ? list_ptr(v) : boxed_ptr(v))))
     RAISE(atoms::badarg);
-  boxed_ptr(t)[1 + I[3]] = SRC(I[1]);
+  boxed_ptr(t)[1 + I[3]] = v;
   NEXT(4);
 }
 L_check_match_ctx : {

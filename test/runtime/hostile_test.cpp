@@ -72,6 +72,15 @@ BOOST_AUTO_TEST_CASE(writing_into_a_literal_or_past_a_tuple_raises_badarg) {
   BOOST_TEST(outcome("h_rt_tuple", "set_literal") == "badarg");
 }
 
+BOOST_AUTO_TEST_CASE(a_tuple_cannot_be_made_to_contain_itself) {
+  BOOST_TEST(outcome("h_rt_tuple", "cycle_self") == "badarg");
+  BOOST_TEST(outcome("h_rt_tuple", "cycle_pair") == "badarg");
+}
+
+BOOST_AUTO_TEST_CASE(an_in_place_record_update_as_erlc_emits_it_is_proven_and_runs) {
+  BOOST_TEST(outcome("h_rt_tuple", "record_update") == "{z,[1],c}");
+}
+
 BOOST_AUTO_TEST_CASE(setelement_called_as_a_bif_has_the_size_of_its_operand_not_of_x1) {
   // The verifier once typed the result by x0 and x1 (64, a tuple of 64), so the read of
   // element 64 of the one-element result went unchecked.

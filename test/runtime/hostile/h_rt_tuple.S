@@ -1,11 +1,13 @@
 %% Takes tuples apart without testing them, as OTP 25 code does where its types say the
-%% operand is a tuple. Accepted: each access the verifier cannot prove is checked at run time
-%% and raises badarg instead of reading or writing outside the tuple.
+%% operand is a tuple, and writes into tuples in place. Accepted: each access the verifier
+%% cannot prove is checked at run time and raises badarg instead of reading or writing
+%% outside the tuple, writing into a literal or making a term that contains itself.
 {module, h_rt_tuple}.
 {exports, [{elem,1}, {elem_of_pair,0}, {elem_of_one,0}, {set_literal,0}, {set_arg,1},
-           {set_beyond,0}, {setelement_operands,0}]}.
+           {set_beyond,0}, {setelement_operands,0}, {cycle_self,0}, {cycle_pair,0},
+           {record_update,0}]}.
 {attributes, []}.
-{labels, 15}.
+{labels, 21}.
 
 %% The second element of whatever it is given.
 {function, elem, 1, 2}.
@@ -66,4 +68,42 @@
     {move,{literal,{x}},{x,3}}.
     {gc_bif,setelement,{f,0},4,[{integer,1},{x,3},{atom,y}],{x,2}}.
     {get_tuple_element,{x,2},63,{x,0}}.
+    return.
+
+%% A tuple written into itself: a cyclic term would make copying, printing and encoding loop.
+{function, cycle_self, 0, 16}.
+  {label,15}.
+    {func_info,{atom,h_rt_tuple},{atom,cycle_self},0}.
+  {label,16}.
+    {test_heap,3,0}.
+    {put_tuple2,{x,0},{list,[{atom,a},{atom,b}]}}.
+    {set_tuple_element,{x,0},{x,0},0}.
+    return.
+
+%% A tuple written into a newer tuple that holds it.
+{function, cycle_pair, 0, 18}.
+  {label,17}.
+    {func_info,{atom,h_rt_tuple},{atom,cycle_pair},0}.
+  {label,18}.
+    {test_heap,4,0}.
+    {put_tuple2,{x,0},{list,[{atom,a}]}}.
+    {put_tuple2,{x,1},{list,[{x,0}]}}.
+    {set_tuple_element,{x,1},{x,0},0}.
+    return.
+
+%% What erlc emits for R#r{a = z, b = [1]}: setelement/3, then set_tuple_element of an older
+%% term into the fresh copy (proven, unchecked).
+{function, record_update, 0, 20}.
+  {label,19}.
+    {func_info,{atom,h_rt_tuple},{atom,record_update},0}.
+  {label,20}.
+    {allocate,1,0}.
+    {test_heap,2,0}.
+    {put_list,{integer,1},nil,{y,0}}.
+    {move,{literal,{a,b,c}},{x,1}}.
+    {move,{integer,1},{x,0}}.
+    {move,{atom,z},{x,2}}.
+    {call_ext,3,{extfunc,erlang,setelement,3}}.
+    {set_tuple_element,{y,0},{x,0},1}.
+    {deallocate,1}.
     return.
