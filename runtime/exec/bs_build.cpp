@@ -325,11 +325,12 @@ term append(process& p, const bs_segment_spec* segs, std::size_t n, const std::s
   std::size_t cap = bytes * 2 < min_append_capacity ? min_append_capacity : bytes * 2;
   binary_blob* blob = binary_blob::create(bytes, cap);
   if (!blob) return p.raise_error(atoms::system_limit);
-  if (bytes) blob->data[bytes - 1] = 0;
-  copy_bits(v.bytes, v.bit_offset, blob->data, 0, v.bit_size);
+  unsigned char* data = blob->data;  // `capacity` bytes, past the declared array (binary.hpp)
+  if (bytes) data[bytes - 1] = 0;
+  copy_bits(v.bytes, v.bit_offset, data, 0, v.bit_size);
   std::size_t pos = v.bit_size;
   for (std::size_t i = 1; i < n; ++i) {
-    write_segment(blob->data, pos, segs[i], bits[i]);
+    write_segment(data, pos, segs[i], bits[i]);
     pos += bits[i];
   }
   return make_writable(p, blob, 0, total);
