@@ -330,7 +330,7 @@ void instance::send_signal_after_commit(std::int64_t cmd) {
   engine_impl* eng = &eng_;
   std::weak_ptr<instance> weak = weak_from_this();
   eng_.workers().post([eng, weak, cmd, target_id, signal_name, payload] {
-    bool delivered = eng->signal_term(target_id, signal_name, payload).ok();
+    bool delivered = eng->signal_anywhere(target_id, signal_name, payload).ok();
     if (auto self = weak.lock()) self->finish_signal_send(cmd, delivered);
   });
 }

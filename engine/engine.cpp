@@ -69,6 +69,20 @@ result<void> engine::register_activity(std::string name, host_activity fn) {
 
 engine_stats engine::stats() { return impl_->stats(); }
 
+std::uint32_t engine::shard_count() const { return impl_->shard_count(); }
+std::uint32_t engine::shard_of(std::string_view workflow_id) const { return impl_->shard_of(workflow_id); }
+result<void> engine::own_shard(std::uint32_t shard, std::int64_t fencing_token) {
+  return impl_->own_shard(shard, fencing_token);
+}
+void engine::disown_shard(std::uint32_t shard) { impl_->disown_shard(shard); }
+std::vector<std::uint32_t> engine::owned_shards() { return impl_->owned_shards(); }
+result<run_ref> engine::start_child(const child_start& req) { return impl_->start_child(req); }
+result<void> engine::signal_term(std::string_view workflow_id, std::string_view name,
+                                 std::string_view payload_etf) {
+  return impl_->signal_etf(workflow_id, name, payload_etf);
+}
+result<void> engine::child_closed(const child_closed_notice& notice) { return impl_->child_closed(notice); }
+
 result<std::optional<activity_task>> engine::poll(std::string_view queue, std::string_view worker,
                                                   std::chrono::milliseconds wait) {
   return impl_->poll(queue, worker, wait);

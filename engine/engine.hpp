@@ -151,6 +151,41 @@ class engine_observer {
   virtual void activity_retried(std::string_view type) {}
 };
 
+/// A child workflow started by a parent whose engine does not own the child's shard: the
+/// parent's engine hands it to the child's owner (engine_peers::start_child there calls
+/// engine::start_child). Idempotent: the parent's run and command name it.
+struct child_start {
+  std::string workflow_id;
+  std::string module;
+  std::string input;  ///< the input term, external term format
+  std::string parent_workflow_id, parent_run_id;
+  std::int64_t parent_cmd = 0;
+  std::int32_t deployment_version = 0;  ///< the parent's version (children run on it)
+};
+
+/// A child's run closed; its parent lives on another engine.
+struct child_closed_notice {
+  std::string parent_workflow_id, parent_run_id;
+  std::int64_t parent_cmd = 0;
+  run_status status = run_status::completed;
+  std::string outcome_json;
+};
+
+/// How an engine reaches workflows whose shards other engines own (the cluster layer routes
+/// each call to the owner's engine and calls the same-named engine method there). Calls come
+/// from the engine's worker threads and may block.
+class engine_peers {
+ public:
+  virtual ~engine_peers() = default;
+  virtual result<run_ref> start_child(const child_start& req) = 0;
+  /// A workflow-to-workflow signal; the payload is a term in external term format.
+  virtual result<void> signal_term(std::string_view workflow_id, std::string_view name,
+                                   std::string_view payload_etf) = 0;
+  virtual result<void> cancel(std::string_view workflow_id, std::string_view reason) = 0;
+  virtual result<void> terminate(std::string_view workflow_id, std::string_view reason) = 0;
+  virtual result<void> child_closed(const child_closed_notice& notice) = 0;
+};
+
 /// Where the engine gets its time (tests substitute a fake one).
 struct engine_clock {
   std::function<std::int64_t()> now_ms;  ///< wall clock, milliseconds since the epoch
@@ -173,6 +208,14 @@ struct engine_config {
   /// call them (register_activity adds more later).
   std::vector<std::pair<std::string, host_activity>> host_activities;
   engine_observer* observer = nullptr;  ///< not owned; outlives the engine
+  /// Shard ownership. false (one node): open() takes every shard and renews the leases itself.
+  /// true (a cluster): open() takes none; the cluster layer calls own_shard/disown_shard, and
+  /// calls for workflows of other shards fail with not_owner (or go through `peers`).
+  bool external_shards = false;
+  engine_peers* peers = nullptr;  ///< not owned; for external_shards
+  /// Called (on an engine thread) when a write was refused because another node took the
+  /// shard over; the engine has already stopped serving it.
+  std::function<void(std::uint32_t shard)> on_shard_lost;
 };
 
 /// Counters for monitoring (metrics) and benchmarks.
@@ -241,6 +284,24 @@ class engine {
                     std::string_view message, bool non_retryable);
 
   engine_stats stats();
+
+  // ---- cluster -------------------------------------------------------------------------------
+  /// The cluster's shard count (fixed when the store was first initialised).
+  std::uint32_t shard_count() const;
+  /// The shard a workflow id belongs to (a stable hash: the same on every node).
+  std::uint32_t shard_of(std::string_view workflow_id) const;
+  /// Starts serving a shard under a lease with this fencing token: its open runs are resumed
+  /// (replayed) in the background. Errors: invalid_argument, shutting_down.
+  result<void> own_shard(std::uint32_t shard, std::int64_t fencing_token);
+  /// Stops serving a shard at once: its resident workflows are dropped (they stay open in the
+  /// store for the next owner); later calls for them fail with not_owner.
+  void disown_shard(std::uint32_t shard);
+  std::vector<std::uint32_t> owned_shards();
+  /// The receiving ends of engine_peers (called by the cluster layer on the owner's engine).
+  result<run_ref> start_child(const child_start& req);
+  result<void> signal_term(std::string_view workflow_id, std::string_view name,
+                           std::string_view payload_etf);
+  result<void> child_closed(const child_closed_notice& notice);
 
   /// Stops accepting work, lets in-flight steps commit, parks workflows. Idempotent.
   void shutdown();

@@ -24,6 +24,11 @@ namespace {
 constexpr const char* deployment_name = "main";
 constexpr auto lease_ttl = std::chrono::milliseconds(30000);
 
+error not_owner(std::string_view workflow_id, std::uint32_t shard) {
+  return error{errc::not_owner, "workflow " + std::string(workflow_id) + " belongs to shard " +
+                                    std::to_string(shard) + ", which this node does not own"};
+}
+
 std::int64_t system_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -182,7 +187,13 @@ std::uint32_t engine_impl::shard_of(std::string_view workflow_id) const {
 persistence::fence engine_impl::fence_for(std::string_view workflow_id) {
   std::uint32_t shard = shard_of(workflow_id);
   std::lock_guard lock(mutex_);
-  return shard < leases_.size() ? leases_[shard].fence() : persistence::fence{shard, 0};
+  auto it = owned_.find(shard);
+  return it != owned_.end() ? it->second.fence() : persistence::fence{shard, 0};
+}
+
+bool engine_impl::owns(std::uint32_t shard) {
+  std::lock_guard lock(mutex_);
+  return owned_.count(shard) > 0;
 }
 
 result<void> engine_impl::take_shards() {
@@ -191,7 +202,8 @@ result<void> engine_impl::take_shards() {
   if (!info) info = cluster.load_cluster_info();
   if (!info) return store_error(info, "cannot read the cluster's shard count");
   shard_count_ = info->shard_count;
-  std::vector<persistence::shard_lease> leases(shard_count_);
+  if (cfg_.external_shards) return {};  // the cluster layer hands shards over
+  std::map<std::uint32_t, persistence::shard_lease> leases;
   for (std::uint32_t s = 0; s < shard_count_; ++s) {
     auto lease = cluster.acquire_shard(s, cfg_.node_id, lease_ttl);
     if (!lease) return store_error(lease, "cannot take the shards");
@@ -199,7 +211,7 @@ result<void> engine_impl::take_shards() {
   }
   {
     std::lock_guard lock(mutex_);
-    leases_ = std::move(leases);
+    owned_ = std::move(leases);
   }
   renew_shards();
   return {};
@@ -212,17 +224,75 @@ void engine_impl::renew_shards() {
       {
         std::lock_guard lock(mutex_);
         if (stopping_) return;
-        leases = leases_;
+        for (auto& [shard, l] : owned_) leases.push_back(l);
       }
       for (auto& l : leases) {
         auto renewed = cfg_.store->cluster().renew_shard(l, lease_ttl);
-        if (renewed) l = *renewed;
-      }
-      {
-        std::lock_guard lock(mutex_);
-        leases_ = std::move(leases);
+        if (renewed) {
+          std::lock_guard lock(mutex_);
+          auto it = owned_.find(l.shard_id);
+          if (it != owned_.end() && it->second.fencing_token == renewed->fencing_token) it->second = *renewed;
+        } else if (renewed.err().code() == persistence::errc::fenced) {
+          shard_fenced(l.shard_id);
+        }
       }
       renew_shards();
+    });
+  });
+}
+
+result<void> engine_impl::own_shard(std::uint32_t shard, std::int64_t fencing_token) {
+  if (shard >= shard_count_) return error{errc::invalid_argument, "no shard " + std::to_string(shard)};
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return error{errc::shutting_down, "the engine is stopping"};
+    auto& l = owned_[shard];
+    bool fresh = l.fencing_token != fencing_token;
+    l.shard_id = shard;
+    l.owner_node = cfg_.node_id;
+    l.fencing_token = fencing_token;
+    if (!fresh) return {};
+  }
+  recover_shard(shard);
+  return {};
+}
+
+void engine_impl::disown_shard(std::uint32_t shard) {
+  std::vector<std::shared_ptr<instance>> dropped;
+  {
+    std::lock_guard lock(mutex_);
+    if (!owned_.erase(shard)) return;
+    for (auto& [id, inst] : resident_)
+      if (shard_of(id) == shard) dropped.push_back(inst);
+  }
+  for (auto& inst : dropped) {
+    inst->evict();
+    forget(inst);
+  }
+}
+
+std::vector<std::uint32_t> engine_impl::owned_shards() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::uint32_t> out;
+  for (auto& [shard, l] : owned_) out.push_back(shard);
+  return out;
+}
+
+void engine_impl::shard_fenced(std::uint32_t shard) {
+  if (!owns(shard)) return;
+  disown_shard(shard);
+  if (cfg_.on_shard_lost) cfg_.on_shard_lost(shard);
+}
+
+void engine_impl::reload_later(const std::string& workflow_id, int attempt) {
+  std::int64_t delay = std::min<std::int64_t>(30000, 250LL << std::min(attempt, 7));
+  timers_.add(now_ms() + delay, [this, workflow_id, attempt] {
+    workers_.post([this, workflow_id, attempt] {
+      auto inst = instance_of(workflow_id, true);
+      if (inst) return;
+      auto code = inst.err().code;
+      if (code == errc::unavailable || code == errc::internal || code == errc::conflict)
+        reload_later(workflow_id, attempt + 1);  // not_owner, closed, stopping: nothing to do
     });
   });
 }
@@ -371,9 +441,11 @@ result<run_ref> engine_impl::start(const start_options& opts) {
 result<run_ref> engine_impl::start_run(const new_run& r) {
   vm::vm& v = machine();
   std::int32_t version = r.version;
+  std::uint32_t shard = shard_of(r.workflow_id);
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return error{errc::shutting_down, "the engine is stopping"};
+    if (!owned_.count(shard)) return not_owner(r.workflow_id, shard);
     if (version == 0 || !versions_.count(version) || !versions_[version].count(r.module))
       version = latest_version_;
   }
@@ -561,9 +633,11 @@ result<std::shared_ptr<instance>> engine_impl::instance_of(std::string_view work
   std::string id(workflow_id);
   std::promise<result<std::shared_ptr<instance>>> mine;
   std::shared_future<result<std::shared_ptr<instance>>> theirs;
+  std::uint32_t shard = shard_of(id);
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return error{errc::shutting_down, "the engine is stopping"};
+    if (!owned_.count(shard)) return not_owner(id, shard);
     auto it = resident_.find(id);
     if (it != resident_.end()) return it->second;
     if (!load_it) return error{errc::not_found, "workflow " + id + " is not resident"};
@@ -597,28 +671,26 @@ result<std::shared_ptr<instance>> engine_impl::instance_of(std::string_view work
 }
 
 void engine_impl::recover() {
-  std::vector<std::uint32_t> shards;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& l : leases_) shards.push_back(l.shard_id);
-  }
-  for (std::uint32_t shard : shards) {
-    std::optional<persistence::run_key> after;
-    for (;;) {
-      auto page = cfg_.store->workflows().list_open_runs(shard, after, 500);
-      if (!page || page->empty()) break;
-      for (const auto& run : *page) {
-        if (run.status != persistence::workflow_status::running) continue;
-        std::string id = run.key.workflow_id;
-        ++recovering_;
-        workers_.post([this, id] {
-          (void)instance_of(id, true);
-          --recovering_;
-        });
-      }
-      after = page->back().key;
-      if (page->size() < 500) break;
+  for (std::uint32_t shard : owned_shards()) recover_shard(shard);
+}
+
+void engine_impl::recover_shard(std::uint32_t shard) {
+  std::optional<persistence::run_key> after;
+  for (int pages = 0; pages < 1000000; ++pages) {
+    auto page = cfg_.store->workflows().list_open_runs(shard, after, 500);
+    if (!page || page->empty()) break;
+    for (const auto& run : *page) {
+      if (run.status != persistence::workflow_status::running) continue;
+      std::string id = run.key.workflow_id;
+      ++recovering_;
+      workers_.post([this, id] {
+        auto inst = instance_of(id, true);
+        if (!inst && inst.err().code == errc::unavailable) reload_later(id, 0);
+        --recovering_;
+      });
     }
+    after = page->back().key;
+    if (page->size() < 500) break;
   }
 }
 
@@ -635,10 +707,14 @@ void engine_impl::run_closed(const persistence::run_key& key,
   }
   // A continued run is not the end: the next run tells the parent when it closes.
   if (!parent || parent_cmd == 0 || status == run_status::continued_as_new) return;
-  persistence::run_key p = *parent;
-  workers_.post([this, p, parent_cmd, status, outcome_json] {
-    auto inst = instance_of(p.workflow_id, true);
-    if (inst && (*inst)->key().run_id == p.run_id) (*inst)->on_child_closed(parent_cmd, status, outcome_json);
+  child_closed_notice n{parent->workflow_id, parent->run_id, parent_cmd, status, outcome_json};
+  workers_.post([this, n] {
+    // If this fails (the parent's owner is away), the parent learns the outcome when it is
+    // replayed: its child start finds the child closed.
+    if (!owns(shard_of(n.parent_workflow_id)) && cfg_.peers)
+      (void)cfg_.peers->child_closed(n);
+    else
+      (void)child_closed(n);
   });
 }
 
@@ -654,7 +730,67 @@ result<run_ref> engine_impl::start_child(const child_request& req) {
   r.parent_cmd = req.parent_cmd;
   // The parent's run and command name the start: a replayed parent finds its child.
   r.idempotency_key = "child:" + std::to_string(req.parent_cmd) + ":" + req.parent.run_id;
+  if (!owns(shard_of(req.workflow_id)) && cfg_.peers) {
+    child_start c;
+    c.workflow_id = req.workflow_id;
+    c.module = req.module;
+    c.input = encode_payload(machine(), req.input.get());
+    c.parent_workflow_id = req.parent.workflow_id;
+    c.parent_run_id = req.parent.run_id;
+    c.parent_cmd = req.parent_cmd;
+    c.deployment_version = req.deployment_version;
+    return cfg_.peers->start_child(c);
+  }
   return start_run(r);
+}
+
+result<run_ref> engine_impl::start_child(const child_start& c) {
+  auto input = decode_payload(machine(), c.input);
+  if (!input) return error{errc::invalid_argument, "the child's input is not a term"};
+  if (!valid_identifier(c.parent_workflow_id) || !valid_identifier(c.parent_run_id) || c.parent_cmd <= 0)
+    return error{errc::invalid_argument, "the child's parent is malformed"};
+  child_request req;
+  req.workflow_id = c.workflow_id;
+  req.module = c.module;
+  req.input = *input;
+  req.parent = {c.parent_workflow_id, c.parent_run_id};
+  req.parent_cmd = c.parent_cmd;
+  req.deployment_version = c.deployment_version;
+  if (!owns(shard_of(c.workflow_id))) return not_owner(c.workflow_id, shard_of(c.workflow_id));
+  return start_child(req);
+}
+
+result<void> engine_impl::signal_anywhere(const std::string& id, const std::string& name,
+                                          const vm::owned_term& payload) {
+  if (!owns(shard_of(id)) && cfg_.peers)
+    return cfg_.peers->signal_term(id, name, encode_payload(machine(), payload.get()));
+  return signal_term(id, name, payload);
+}
+
+result<void> engine_impl::signal_etf(std::string_view id, std::string_view name, std::string_view payload_etf) {
+  if (payload_etf.size() > cfg_.max_payload_bytes)
+    return error{errc::invalid_argument, "the signal payload is larger than the limit"};
+  auto payload = decode_payload(machine(), payload_etf);
+  if (!payload) return error{errc::invalid_argument, "the signal payload is not a term"};
+  return signal_term(id, name, *payload);
+}
+
+result<void> engine_impl::cancel_anywhere(const std::string& id, const std::string& reason) {
+  if (!owns(shard_of(id)) && cfg_.peers) return cfg_.peers->cancel(id, reason);
+  return cancel(id, reason);
+}
+
+result<void> engine_impl::terminate_anywhere(const std::string& id, const std::string& reason) {
+  if (!owns(shard_of(id)) && cfg_.peers) return cfg_.peers->terminate(id, reason);
+  return terminate(id, reason);
+}
+
+result<void> engine_impl::child_closed(const child_closed_notice& n) {
+  auto inst = instance_of(n.parent_workflow_id, true);
+  if (!inst) return inst.err();
+  if ((*inst)->key().run_id != n.parent_run_id) return error{errc::conflict, "the parent's run is over"};
+  (*inst)->on_child_closed(n.parent_cmd, n.status, n.outcome_json);
+  return {};
 }
 
 std::optional<std::pair<run_status, std::string>> engine_impl::closed_outcome(const std::string& workflow_id) {

@@ -101,8 +101,31 @@ class engine_impl {
                   std::int64_t parent_cmd, run_status status, const std::string& outcome_json);
   /// Delivers a signal with a term payload (workflow-to-workflow signals).
   result<void> signal_term(std::string_view id, std::string_view name, const vm::owned_term& payload);
-  /// Starts (idempotently) a child workflow for a parent's command.
+  /// Starts (idempotently) a child workflow for a parent's command, on this engine or through
+  /// the peers when another owns its shard.
   result<run_ref> start_child(const child_request& req);
+  /// Engine-originated requests to workflows that may live on another engine (signal sends,
+  /// cancelling and terminating children).
+  result<void> signal_anywhere(const std::string& id, const std::string& name, const vm::owned_term& payload);
+  result<void> cancel_anywhere(const std::string& id, const std::string& reason);
+  result<void> terminate_anywhere(const std::string& id, const std::string& reason);
+  /// A write was refused with a fencing error: another node owns the shard now.
+  void shard_fenced(std::uint32_t shard);
+  /// Loads a workflow again later (after a store outage dropped it), while its shard is owned.
+  void reload_later(const std::string& workflow_id, int attempt);
+  bool owns(std::uint32_t shard);
+  bool stopping() {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+  }
+  std::uint32_t shard_of(std::string_view workflow_id) const;
+  std::uint32_t shard_count() const { return shard_count_; }
+  result<void> own_shard(std::uint32_t shard, std::int64_t fencing_token);
+  void disown_shard(std::uint32_t shard);
+  std::vector<std::uint32_t> owned_shards();
+  result<run_ref> start_child(const child_start& req);
+  result<void> signal_etf(std::string_view id, std::string_view name, std::string_view payload_etf);
+  result<void> child_closed(const child_closed_notice& notice);
   /// How the latest run of `workflow_id` ended, if it has (a continued run counts as open).
   std::optional<std::pair<run_status, std::string>> closed_outcome(const std::string& workflow_id);
 
@@ -123,7 +146,6 @@ class engine_impl {
   result<void> install(const std::shared_ptr<instance>& inst);
   void evict_idle();
   persistence::fence fence_for(std::string_view workflow_id);
-  std::uint32_t shard_of(std::string_view workflow_id) const;
   result<void> take_shards();
   void renew_shards();
   result<void> load_deployments();
@@ -131,6 +153,8 @@ class engine_impl {
   /// Loads deployment `version` if this engine has not (another node deployed it).
   result<void> ensure_version(std::int32_t version);
   void recover();
+  /// Resumes the open runs of one shard (in the background).
+  void recover_shard(std::uint32_t shard);
   /// A store read with the workflow's latest run, mapped to the engine's errors.
   result<persistence::workflow_run> latest_run(std::string_view workflow_id);
 
@@ -152,7 +176,7 @@ class engine_impl {
   std::map<std::string, std::string> latest_hashes_;  ///< module → content hash, newest version
   std::int32_t latest_version_ = 0;
   std::uint32_t shard_count_ = 0;
-  std::vector<persistence::shard_lease> leases_;
+  std::map<std::uint32_t, persistence::shard_lease> owned_;  ///< shards served, by id
   bool stopping_ = false;
   std::atomic<bool> evicting_{false};  ///< an evict_idle job is queued or running
   std::atomic<std::size_t> recovering_{0};

@@ -17,6 +17,7 @@ enum class errc {
   unavailable,       ///< the store is unreachable or overloaded: retry with back-off
   shutting_down,     ///< the engine is stopping: go to another node
   failed_precondition,  ///< the workflow is not in a state that allows this (closed, stuck)
+  not_owner,         ///< this engine does not own the workflow's shard: route to its owner
   internal,          ///< a bug: reported with details
 };
 

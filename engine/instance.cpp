@@ -281,9 +281,15 @@ void instance::on_committed(persistence::step_commit step,
     // Fenced (another node owns the shard), a conflict or a permanent failure: this copy of
     // the workflow must stop; the run stays as the store has it and is resumed by its owner.
     committing_ = false;
+    bool fenced = code == persistence::errc::fenced;
+    commit_failed_ = fenced ? errc::not_owner : errc::unavailable;
     lock.unlock();
     evict();
     eng_.forget(shared_from_this());
+    if (fenced)
+      eng_.shard_fenced(eng_.shard_of(workflow_id()));
+    else if (!eng_.stopping())
+      eng_.reload_later(workflow_id(), 0);  // resume from what is durable once the store answers
     return;
   }
   commit_failures_ = 0;
@@ -304,8 +310,19 @@ result<void> instance::commit_and_wait(std::unique_lock<std::mutex>& lock) {
   after_commit_locked([done] { done->set_value(); });
   flush_locked();
   lock.unlock();
-  if (future.wait_for(std::chrono::seconds(60)) != std::future_status::ready)
-    return error{errc::unavailable, "the store did not acknowledge the write in time"};
+  // The step either commits (the action runs) or fails for good (this copy is dropped).
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (future.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+    {
+      std::lock_guard relock(mutex_);
+      if (commit_failed_)
+        return error{*commit_failed_, *commit_failed_ == errc::not_owner
+                                          ? "the workflow's shard moved to another node; retry there"
+                                          : "the store refused the write; retry"};
+    }
+    if (std::chrono::steady_clock::now() >= until)
+      return error{errc::unavailable, "the store did not acknowledge the write in time"};
+  }
   return {};
 }
 

@@ -258,6 +258,7 @@ class instance : public std::enable_shared_from_this<instance> {
   std::int64_t durable_next_seq_ = 1;  ///< the store's next_seq after the last commit
   std::int64_t next_seq_ = 1;          ///< sequence number the next appended event gets
   bool committing_ = false;
+  std::optional<errc> commit_failed_;  ///< a step failed for good: this copy is being dropped
   std::uint64_t commit_failures_ = 0;
 
   bool cancel_requested_ = false;

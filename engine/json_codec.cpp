@@ -497,6 +497,7 @@ const char* to_string(errc code) {
     case errc::unavailable: return "unavailable";
     case errc::shutting_down: return "shutting_down";
     case errc::failed_precondition: return "failed_precondition";
+    case errc::not_owner: return "not_owner";
     case errc::internal: return "internal";
   }
   return "unknown";

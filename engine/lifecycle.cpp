@@ -205,8 +205,8 @@ void instance::cancel_all_operations_locked(bool closing) {
       engine_impl* eng = &eng_;
       std::string child = op.child_id;
       eng_.workers().post([eng, child, how] {
-        if (how == "request_cancel") eng->cancel(child, "parent cancelled or closed");
-        else eng->terminate(child, "parent closed");
+        if (how == "request_cancel") eng->cancel_anywhere(child, "parent cancelled or closed");
+        else eng->terminate_anywhere(child, "parent closed");
       });
     }
   }

@@ -86,6 +86,12 @@ run(<<"cancellable">>, _) ->
 run(<<"parent_cancelled">>, Input) ->
     aion:child(wf_sdk, #{<<"case">> => <<"cancellable">>},
                #{id => maps:get(<<"child_id">>, Input)});
+run(<<"cross">>, Input) ->
+    %% A child and a signal to workflows that may live on other engines.
+    Child = maps:get(<<"child_id">>, Input),
+    {ok, C} = aion:child(wf_sdk, #{<<"case">> => <<"vm_activity">>, <<"n">> => 7}, #{id => Child}),
+    ok = aion:signal_workflow(maps:get(<<"target">>, Input), <<"go">>, C),
+    C;
 run(<<"continue">>, Input) ->
     N = maps:get(<<"n">>, Input, 0),
     if N < 3 -> aion:continue_as_new(Input#{<<"n">> => N + 1});
