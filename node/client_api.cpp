@@ -335,22 +335,24 @@ kj::Promise<void> client_api_impl::history(HistoryContext ctx) {
   std::int64_t from = std::max<std::int64_t>(1, r.getFromSeq());
   std::size_t limit = r.getLimit() == 0 ? default_history_page : std::min(r.getLimit(), max_page);
   auto wait = std::chrono::milliseconds(std::min(r.getWaitMs(), max_history_wait_ms));
+  // A follower that disconnects ends its wait (see WorkerApi.poll).
+  if (wait.count() > 0) ctx.allowCancellation();
   return core_.call(
       "history", ctx,
-      [this, id = std::move(id), run = std::move(run), from, limit,
-       wait]() -> engine::result<history_answer> {
+      [&core = core_, id = std::move(id), run = std::move(run), from, limit,
+       wait](const still_wanted& wanted) -> engine::result<history_answer> {
         // TODO(perf): the engine has no "wait for the next event": follow by polling, backing
         // off from 20 ms to 500 ms.
         auto deadline = std::chrono::steady_clock::now() + wait;
         auto pause = 20ms;
         for (;;) {
-          auto page = core_.engine.history(id, run, from, limit);
+          auto page = core.engine.history(id, run, from, limit);
           if (!page) return page.err();
           history_answer a{std::move(*page), false};
-          auto d = core_.engine.describe(id, run);
+          auto d = core.engine.describe(id, run);
           if (!d) return d.err();
           a.closed = !is_open(d->status);
-          if (!a.page.events.empty() || a.closed || core_.refusing.load() ||
+          if (!a.page.events.empty() || a.closed || core.refusing.load() || !wanted() ||
               std::chrono::steady_clock::now() + pause > deadline)
             return a;
           std::this_thread::sleep_for(pause);

@@ -36,11 +36,20 @@ bool is_module_file_name(std::string_view name) {
 }
 
 /// The compiler's messages joined with "; " (an API error is one line), without the scratch
-/// directory's paths and without the source excerpts erlc draws under each message.
+/// directory's paths and without the source excerpts erlc draws under each message. A message
+/// about an output file ("ebin/x.beam: Module name 'y' does not match file name 'x'") names
+/// the source the user gave instead.
 std::string one_line(std::string text, const std::string& dir) {
-  for (const std::string& prefix : {dir + "/src/", std::string("src/")})
-    for (std::size_t at; (at = text.find(prefix)) != std::string::npos;)
+  for (const std::string& prefix :
+       {dir + "/src/", std::string("src/"), dir + "/ebin/", std::string("ebin/")}) {
+    bool output_dir = prefix.find("ebin/") != std::string::npos;
+    for (std::size_t at; (at = text.find(prefix)) != std::string::npos;) {
       text.erase(at, prefix.size());
+      auto beam = text.find(".beam:", at);
+      if (output_dir && beam != std::string::npos && text.find('\n', at) > beam)
+        text.replace(beam, 6, ".erl:");
+    }
+  }
   std::string out;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {

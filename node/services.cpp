@@ -11,6 +11,9 @@ namespace aion::node {
 namespace {
 
 constexpr std::uint32_t max_poll_wait_ms = 60'000;
+/// A long poll waits in slices this long, so that it ends soon after its worker disconnects
+/// or the node begins to shut down (the engine's poll wakes for neither).
+constexpr std::chrono::milliseconds poll_slice{500};
 constexpr std::size_t max_task_token_bytes = 4096;
 constexpr std::size_t max_error_message_bytes = 64 * 1024;
 /// Failed logins after which the node closes the connection.
@@ -57,6 +60,9 @@ api_error from_engine(const engine::error& e) {
     case engine::errc::unavailable: return {C::UNAVAILABLE, e.message};
     case engine::errc::shutting_down: return {C::SHUTTING_DOWN, e.message};
     case engine::errc::failed_precondition: return {C::FAILED_PRECONDITION, e.message};
+    // Another node owns the workflow's shard (two nodes on one PostgreSQL store): this build
+    // does not forward requests, so the caller retries, later or on that node.
+    case engine::errc::not_owner: return {C::UNAVAILABLE, e.message};
     case engine::errc::internal: return {C::INTERNAL, e.message};
   }
   return {C::INTERNAL, e.message};
@@ -159,13 +165,26 @@ kj::Promise<void> worker_api_impl::poll(PollContext ctx) {
     peer_->polled = true;  // counted as a worker connection until it closes
     core_.metrics->task_queues().worker_connected();
   }
+  // A worker that disconnects (or cancels, draining) ends its poll: the RPC system drops the
+  // call's promise, which the waiting function sees between slices. A task leased in the last
+  // slice before that is re-delivered when its lease runs out.
+  ctx.allowCancellation();
   return core_.call(
       "poll", ctx,
-      [this, queue = std::move(queue), identity = std::move(identity), wait] {
+      // The connection's objects may be gone before this runs out: use only the core.
+      [&core = core_, queue = std::move(queue), identity = std::move(identity),
+       wait](const still_wanted& wanted) {
         auto started = std::chrono::steady_clock::now();
-        auto r = core_.engine.poll(queue, identity, wait);
-        if (r && core_.metrics != nullptr)
-          core_.metrics->task_queues().observe_poll(
+        auto deadline = started + wait;
+        auto r = core.engine.poll(queue, identity, std::min(wait, poll_slice));
+        while (r && !*r && !core.refusing.load() && wanted()) {
+          auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+              deadline - std::chrono::steady_clock::now());
+          if (left <= std::chrono::milliseconds(0)) break;
+          r = core.engine.poll(queue, identity, std::min(left, poll_slice));
+        }
+        if (r && core.metrics != nullptr)
+          core.metrics->task_queues().observe_poll(
               queue, *r ? metrics::poll_result::task : metrics::poll_result::empty,
               std::chrono::steady_clock::now() - started);
         return r;

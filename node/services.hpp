@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "aion/schema/aion.capnp.h"
 #include "engine/engine.hpp"
@@ -40,6 +41,16 @@ void set_error(B out, const api_error& e) {
   w.setCode(e.code);
   w.setMessage(kj::StringPtr(e.message.c_str(), e.message.size()));
 }
+
+/// Whether the caller of a call still waits for its answer: false once it disconnected or
+/// cancelled the call. Functions that wait long take one and stop early. Any thread.
+using still_wanted = std::function<bool()>;
+
+/// What a call's function returns: `fn()`, or `fn(wanted)` for functions taking a still_wanted.
+template <class F>
+using offload_result_t = typename std::conditional_t<std::is_invocable_v<F&, const still_wanted&>,
+                                                     std::invoke_result<F&, const still_wanted&>,
+                                                     std::invoke_result<F&>>::type;
 
 /// What every service object of every connection shares. Lives as long as the server.
 struct service_core {
@@ -69,9 +80,10 @@ struct service_core {
 
   /// Runs `fn` (returning an engine::result<...>) on a pool thread; the promise resolves on
   /// the KJ thread with its value. Call only after admit() succeeded (this releases the unit).
-  /// A C++ exception from `fn` (a bug) becomes `internal`.
+  /// A C++ exception from `fn` (a bug) becomes `internal`. A `fn` taking a still_wanted is
+  /// told whether the promise is still awaited.
   template <class F>
-  auto offload(F fn, bool waits) -> kj::Promise<decltype(fn())>;
+  auto offload(F fn, bool waits) -> kj::Promise<offload_result_t<F>>;
 
   /// The whole life of a call of `method` (a metrics label): admit, offload `fn`, then answer
   /// `ctx`'s result with the error or `fill(ok_builder, value)` (for result<void>: nothing to
@@ -154,8 +166,8 @@ class worker_api_impl final : public wire::WorkerApi::Server {
 // ---- implementation of offload -------------------------------------------------------------
 
 template <class F>
-auto service_core::offload(F fn, bool waits) -> kj::Promise<decltype(fn())> {
-  using T = decltype(fn());
+auto service_core::offload(F fn, bool waits) -> kj::Promise<offload_result_t<F>> {
+  using T = offload_result_t<F>;
   auto paf = kj::newPromiseAndCrossThreadFulfiller<T>();
   struct job_state {
     kj::Own<kj::CrossThreadPromiseFulfiller<T>> fulfiller;
@@ -164,7 +176,13 @@ auto service_core::offload(F fn, bool waits) -> kj::Promise<decltype(fn())> {
   auto job = std::make_shared<job_state>(job_state{kj::mv(paf.fulfiller), std::move(fn)});
   bool queued = (waits ? long_calls : short_calls).submit([this, job] {
     try {
-      job->fulfiller->fulfill(job->fn());
+      if constexpr (std::is_invocable_v<F&, const still_wanted&>) {
+        auto* fulfiller = job->fulfiller.get();
+        still_wanted wanted = [fulfiller] { return fulfiller->isWaiting(); };
+        job->fulfiller->fulfill(job->fn(wanted));
+      } else {
+        job->fulfiller->fulfill(job->fn());
+      }
     } catch (const std::exception& e) {
       job->fulfiller->fulfill(T(engine::error{engine::errc::internal, e.what()}));
     }

@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
     // --help on a subcommand prints that subcommand's help.
     const CLI::App* target = &app;
     for (auto* sub : app.get_subcommands()) target = sub;
-    std::cout << target->help();
+    std::cout << (target == &app ? app.help() : target->help("aion"));
     return exit_ok;
   } catch (const CLI::CallForVersion& e) {
     std::cout << "aion 0.1.0\n";

@@ -72,6 +72,7 @@ api::result<void> worker::start() {
   client_ = std::make_unique<client>(options_.connection);
   if (auto r = client_->connect(); !r) {
     client_ = nullptr;
+    started_ = false;  // nothing runs: stop() has nothing to do, start() may be tried again
     return r;
   }
   heartbeater_ = std::thread([this] { heartbeat_loop(); });

@@ -87,7 +87,8 @@ class worker {
 
   /// Connects, then polls on `concurrency` threads. Errors: invalid_argument (no task queue,
   /// no handler, concurrency 0), failed_precondition (started before), unauthenticated and
-  /// unavailable (the first connection failed; later failures are retried with back-off).
+  /// unavailable (the first connection failed: nothing runs and start may be called again;
+  /// failures after a successful start are retried with back-off).
   api::result<void> start();
   /// Stops polling and waits until the tasks being run have finished and their outcomes were
   /// reported (drain). Idempotent.
