@@ -309,6 +309,15 @@ result<bool> instance::task_lease_expired(std::int64_t cmd, std::int32_t attempt
   return true;
 }
 
+bool instance::expects_task(std::int64_t cmd, std::int32_t attempt) {
+  std::lock_guard lock(mutex_);
+  if (closing_ || closed_ || evicted_) return false;
+  auto it = pending_.find(cmd);
+  if (it == pending_.end()) return cmd >= next_cmd_;  // not reached yet by a replay: keep it
+  return it->second.activity && it->second.activity->how == activity_spec::kind::remote &&
+         it->second.attempt == attempt && !it->second.cancel_requested;
+}
+
 bool instance::activity_cancel_requested(std::int64_t cmd) {
   std::lock_guard lock(mutex_);
   if (cancel_requested_ || closing_ || closed_ || evicted_) return true;

@@ -82,6 +82,11 @@ result<void> engine::signal_term(std::string_view workflow_id, std::string_view 
   return impl_->signal_etf(workflow_id, name, payload_etf);
 }
 result<void> engine::child_closed(const child_closed_notice& notice) { return impl_->child_closed(notice); }
+result<bool> engine::task_lease_expired(const expired_task& task) { return impl_->task_lease_expired(task); }
+std::optional<std::string> engine::task_workflow_id(std::string_view task_token) const {
+  return engine_impl::task_workflow_id(task_token);
+}
+result<std::int32_t> engine::refresh_code() { return impl_->refresh_code(); }
 
 result<std::optional<activity_task>> engine::poll(std::string_view queue, std::string_view worker,
                                                   std::chrono::milliseconds wait) {

@@ -171,6 +171,15 @@ struct child_closed_notice {
   std::string outcome_json;
 };
 
+/// A remote activity task leased again after its lease ran out, by a worker polling an engine
+/// that does not own the task's workflow: the owner decides whether that attempt timed out.
+struct expired_task {
+  std::string workflow_id, run_id;
+  std::int64_t cmd = 0;
+  std::int32_t attempt = 1;
+  std::int64_t task_id = 0;
+};
+
 /// How an engine reaches workflows whose shards other engines own (the cluster layer routes
 /// each call to the owner's engine and calls the same-named engine method there). Calls come
 /// from the engine's worker threads and may block.
@@ -184,6 +193,13 @@ class engine_peers {
   virtual result<void> cancel(std::string_view workflow_id, std::string_view reason) = 0;
   virtual result<void> terminate(std::string_view workflow_id, std::string_view reason) = 0;
   virtual result<void> child_closed(const child_closed_notice& notice) = 0;
+  /// An expired task lease (see expired_task): true when the owner counted the attempt as timed
+  /// out (the task is not handed out again), false to hand the same attempt out again;
+  /// conflict when the attempt is no longer awaited (the task is dropped). By default the
+  /// owner is not asked and the same attempt is handed out again.
+  virtual result<bool> task_lease_expired(const expired_task& task) {
+    return error{errc::unavailable, "the task's workflow cannot be reached"};
+  }
 };
 
 /// Where the engine gets its time (tests substitute a fake one).
@@ -302,6 +318,13 @@ class engine {
   result<void> signal_term(std::string_view workflow_id, std::string_view name,
                            std::string_view payload_etf);
   result<void> child_closed(const child_closed_notice& notice);
+  result<bool> task_lease_expired(const expired_task& task);
+  /// The workflow a task token belongs to, so that a worker's heartbeat, completion or failure
+  /// can be routed to the owner of its shard; nullopt when the token is malformed.
+  std::optional<std::string> task_workflow_id(std::string_view task_token) const;
+  /// Loads the deployment versions other engines published since this one last looked, so that
+  /// new starts here take the newest code. Returns the newest version. Errors: unavailable.
+  result<std::int32_t> refresh_code();
 
   /// Stops accepting work, lets in-flight steps commit, parks workflows. Idempotent.
   void shutdown();

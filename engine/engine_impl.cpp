@@ -404,6 +404,38 @@ result<std::int32_t> engine_impl::deploy(const std::vector<std::string>& beams) 
   return version;
 }
 
+result<std::int32_t> engine_impl::refresh_code() {
+  std::lock_guard deploy_lock(deploy_mutex_);
+  auto newest = cfg_.store->code().find_deployment(deployment_name, std::nullopt);
+  if (!newest) {
+    if (newest.err().code() == persistence::errc::not_found) return 0;
+    return store_error(newest, "cannot read the deployments");
+  }
+  std::int32_t latest = 0;
+  {
+    std::lock_guard lock(mutex_);
+    latest = latest_version_;
+  }
+  if (newest->version.version <= latest) return latest;
+  // Versions published by other nodes meanwhile: load each (a replay may need any of them).
+  for (std::int32_t v = latest + 1; v < newest->version.version; ++v)
+    if (auto r = ensure_version(v); !r && r.err().code != errc::not_found) return r.err();
+  std::int32_t version = newest->version.version;
+  std::map<std::string, std::string> hashes;
+  for (const auto& m : newest->modules) hashes[m.module_name] = m.module_hash;
+  if (auto r = ensure_version(version); !r) return r.err();
+  for (const auto& [module, hash] : hashes) {
+    auto blob = cfg_.store->code().load_module(hash);
+    if (blob) cfg_.runtime->machine().load_module(blob->content);
+  }
+  std::lock_guard lock(mutex_);
+  if (version > latest_version_) {
+    latest_version_ = version;
+    latest_hashes_ = std::move(hashes);
+  }
+  return latest_version_;
+}
+
 result<void> engine_impl::ensure_version(std::int32_t version) {
   {
     std::lock_guard lock(mutex_);
@@ -442,6 +474,8 @@ result<run_ref> engine_impl::start_run(const new_run& r) {
   vm::vm& v = machine();
   std::int32_t version = r.version;
   std::uint32_t shard = shard_of(r.workflow_id);
+  // A child runs on its parent's version, which another node may have deployed.
+  if (version != 0) (void)ensure_version(version);
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return error{errc::shutting_down, "the engine is stopping"};
@@ -450,6 +484,13 @@ result<run_ref> engine_impl::start_run(const new_run& r) {
       version = latest_version_;
   }
   std::string loaded = versioned_module(version, r.module);
+  if (loaded.empty() && r.version == 0) {
+    // Perhaps deployed through another node since this one last looked.
+    if (auto newest = refresh_code(); newest && *newest != version) {
+      version = *newest;
+      loaded = versioned_module(version, r.module);
+    }
+  }
   if (loaded.empty())
     return error{errc::not_found, "workflow module " + r.module + " is not deployed"};
   const vm::module* m = v.code().find_module(*v.atom(loaded));
@@ -791,6 +832,17 @@ result<void> engine_impl::child_closed(const child_closed_notice& n) {
   if ((*inst)->key().run_id != n.parent_run_id) return error{errc::conflict, "the parent's run is over"};
   (*inst)->on_child_closed(n.parent_cmd, n.status, n.outcome_json);
   return {};
+}
+
+result<bool> engine_impl::task_lease_expired(const expired_task& t) {
+  auto inst = instance_of(t.workflow_id, true);
+  if (!inst) {
+    if (inst.err().code == errc::not_found || inst.err().code == errc::failed_precondition)
+      return error{errc::conflict, "the run that scheduled the task is over"};
+    return inst.err();
+  }
+  if ((*inst)->key().run_id != t.run_id) return error{errc::conflict, "the run that scheduled the task is over"};
+  return (*inst)->task_lease_expired(t.cmd, t.attempt, t.task_id);
 }
 
 std::optional<std::pair<run_status, std::string>> engine_impl::closed_outcome(const std::string& workflow_id) {

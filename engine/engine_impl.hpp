@@ -126,6 +126,9 @@ class engine_impl {
   result<run_ref> start_child(const child_start& req);
   result<void> signal_etf(std::string_view id, std::string_view name, std::string_view payload_etf);
   result<void> child_closed(const child_closed_notice& notice);
+  result<bool> task_lease_expired(const expired_task& task);
+  static std::optional<std::string> task_workflow_id(std::string_view task_token);
+  result<std::int32_t> refresh_code();
   /// How the latest run of `workflow_id` ended, if it has (a continued run counts as open).
   std::optional<std::pair<run_status, std::string>> closed_outcome(const std::string& workflow_id);
 

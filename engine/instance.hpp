@@ -103,6 +103,9 @@ class instance : public std::enable_shared_from_this<instance> {
   /// either, the same attempt is handed out again (false).
   result<bool> task_lease_expired(std::int64_t cmd, std::int32_t attempt, std::int64_t task_id);
   bool activity_cancel_requested(std::int64_t cmd);
+  /// Whether attempt `attempt` of remote activity `cmd` is still awaited (a task for an
+  /// activity that timed out, was cancelled or has moved on is not handed out).
+  bool expects_task(std::int64_t cmd, std::int32_t attempt);
   void on_child_closed(std::int64_t cmd, run_status status, const std::string& outcome_json);
   result<std::string> query(std::string_view name, const vm::owned_term& args,
                             std::chrono::milliseconds timeout);

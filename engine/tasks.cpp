@@ -145,6 +145,11 @@ result<std::optional<activity_task>> engine_impl::poll(std::string_view queue, s
       (void)cfg_.store->tasks().fail_task(t.lease, std::nullopt);
       continue;
     }
+    if (auto resident = instance_of(t.run.workflow_id, false);
+        resident && ((*resident)->key().run_id != t.run.run_id || !(*resident)->expects_task(token.cmd, t.attempt))) {
+      (void)cfg_.store->tasks().fail_task(t.lease, std::nullopt);  // stale: nobody awaits it
+      continue;
+    }
     if (t.delivery_count > 1) {
       // The previous lease ran out: that attempt timed out (or its worker died).
       auto inst = instance_of(t.run.workflow_id, true);

@@ -60,11 +60,14 @@ BOOST_AUTO_TEST_CASE(missed_heartbeat_times_out_the_attempt_and_redelivers) {
 }
 
 BOOST_AUTO_TEST_CASE(schedule_to_close_bounds_a_task_nobody_takes) {
-  auto r = run_case("w-stc-remote", "remote_schedule_to_close");
-  BOOST_CHECK_EQUAL(parse(r.json), json({"error", {"timeout", "schedule_to_close"}}));
-  // The abandoned task is no longer handed out.
+  start("wf_sdk", "w-stc-remote", input("remote_schedule_to_close"));
+  BOOST_REQUIRE(eventually([&] { return count_of(event_types("w-stc-remote"), "activity_failed") == 1; }));
+  // The workflow still runs, but the abandoned task is no longer handed out.
   auto t = require(eng().poll("q-nobody", "w", 100ms));
   BOOST_CHECK(!t.has_value());
+  require(eng().signal("w-stc-remote", "finish", "1"));
+  auto r = wait("w-stc-remote");
+  BOOST_CHECK_EQUAL(parse(r.json), json({"error", {"timeout", "schedule_to_close"}}));
 }
 
 BOOST_AUTO_TEST_CASE(cancellation_reaches_a_running_task) {

@@ -37,8 +37,10 @@ run(<<"remote_heartbeat">>, _) ->
     aion:activity(<<"remote.hb">>, 1, #{task_queue => <<"q-hb">>, heartbeat_ms => 300,
                                         retry => #{max_attempts => 2, initial_interval_ms => 10}});
 run(<<"remote_schedule_to_close">>, _) ->
-    aion:activity(<<"remote.nobody">>, 1, #{task_queue => <<"q-nobody">>,
-                                            schedule_to_close_ms => 200});
+    R = aion:activity(<<"remote.nobody">>, 1, #{task_queue => <<"q-nobody">>,
+                                                schedule_to_close_ms => 200}),
+    {ok, _} = aion:receive_signal(<<"finish">>, infinity),
+    R;
 run(<<"sleep">>, Input) ->
     T0 = aion:now(),
     ok = aion:sleep(maps:get(<<"ms">>, Input, 200)),
