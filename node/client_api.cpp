@@ -217,9 +217,18 @@ kj::Promise<void> client_api_impl::start(StartContext ctx) {
   engine::start_options o;
   if (auto e = read_start(ctx.getParams().getRequest(), core_.options.max_payload_bytes, o))
     return core_.refuse("start", ctx, api_error{code::INVALID_ARGUMENT, *e});
+  std::string module = o.module;
   return core_.call(
       "start", ctx, [this, o = std::move(o)] { return core_.engine.start(o); },
-      [](wire::RunRef::Builder out, const engine::run_ref& r) { fill(out, r); }, false);
+      [this, module](wire::RunRef::Builder out, const engine::run_ref& r) {
+        fill(out, r);
+        core_.log.debug(r.created ? "workflow started" : "workflow start repeated",
+                        {{"workflow_id", r.workflow_id},
+                         {"run_id", r.run_id},
+                         {"module", module},
+                         {"peer", peer_->address}});
+      },
+      false);
 }
 
 kj::Promise<void> client_api_impl::signal(SignalContext ctx) {
@@ -236,7 +245,9 @@ kj::Promise<void> client_api_impl::signal(SignalContext ctx) {
   return core_.call(
       "signal", ctx,
       [this, id = std::move(id), name = std::move(name), payload = std::move(payload)] {
-        return core_.engine.signal(id, name, payload);
+        auto r = core_.engine.signal(id, name, payload);
+        if (r) core_.log.debug("signalled", {{"workflow_id", id}, {"signal", name}});
+        return r;
       },
       [] {}, false);
 }
@@ -255,7 +266,13 @@ kj::Promise<void> client_api_impl::signalWithStart(SignalWithStartContext ctx) {
   return core_.call(
       "signal_with_start", ctx,
       [this, o = std::move(o), name = std::move(name), payload = std::move(payload)] {
-        return core_.engine.signal_with_start(o, name, payload);
+        auto r = core_.engine.signal_with_start(o, name, payload);
+        if (r)
+          core_.log.debug("signalled", {{"workflow_id", r->workflow_id},
+                                        {"run_id", r->run_id},
+                                        {"signal", name},
+                                        {"started", r->created ? "true" : "false"}});
+        return r;
       },
       [](wire::RunRef::Builder out, const engine::run_ref& r) { fill(out, r); }, false);
 }
@@ -291,7 +308,11 @@ kj::Promise<void> client_api_impl::cancel(CancelContext ctx) {
   return core_.call(
       "cancel", ctx,
       [this, id = std::move(id), reason = std::move(reason)] {
-        return core_.engine.cancel(id, reason);
+        auto r = core_.engine.cancel(id, reason);
+        if (r)
+          core_.log.info("cancellation requested",
+                         {{"workflow_id", id}, {"reason", reason}, {"peer", peer_->address}});
+        return r;
       },
       [] {}, false);
 }
@@ -306,7 +327,11 @@ kj::Promise<void> client_api_impl::terminate(TerminateContext ctx) {
   return core_.call(
       "terminate", ctx,
       [this, id = std::move(id), reason = std::move(reason)] {
-        return core_.engine.terminate(id, reason);
+        auto r = core_.engine.terminate(id, reason);
+        if (r)
+          core_.log.info("workflow terminated",
+                         {{"workflow_id", id}, {"reason", reason}, {"peer", peer_->address}});
+        return r;
       },
       [] {}, false);
 }

@@ -2,6 +2,7 @@
 // codes, --help.
 #include <boost/test/unit_test.hpp>
 #include <fstream>
+#include <sstream>
 
 #include "support/node_fixture.hpp"
 
@@ -277,13 +278,37 @@ BOOST_AUTO_TEST_CASE(history_prints_a_timeline_and_follows_until_the_run_closes)
   BOOST_CHECK_EQUAL(types.size(), count_of(r.out, "\n") - 1);  // minus the header line
 }
 
-BOOST_AUTO_TEST_CASE(io_format_from_a_workflow_goes_to_the_node_log) {
-  cli_node f("cli-log");
-  auto& node = f.node;
+BOOST_AUTO_TEST_CASE(the_node_logs_json_lines_with_workflow_ids_and_io_format_output) {
+  scratch_dir dir("cli-log");
+  node_settings s;
+  s.extra_args = {"--log-format", "json"};
+  test_node node(dir.path(), s);
+  node.start();
+  node.deploy_test_modules();
   require_ok(node.cli({"start", "e2e_logs", "--id", "logger", "--input", R"({"marker":"m-4711"})",
                        "--wait"}),
              "start e2e_logs");
-  BOOST_CHECK(eventually([&] { return contains(node.log(), "e2e marker m-4711"); }, 10s));
+  require_ok(node.cli({"start", "e2e_wait", "--id", "log-cancel"}), "start e2e_wait");
+  require_ok(node.cli({"cancel", "log-cancel"}), "cancel");
+  BOOST_REQUIRE(eventually([&] { return contains(node.log(), "e2e marker m-4711"); }, 10s));
+  BOOST_CHECK_EQUAL(node.stop(), 0);
+
+  bool started = false, cancelled = false, printed = false;
+  std::istringstream lines(node.log());
+  for (std::string line; std::getline(lines, line);) {
+    auto j = json::parse(line, nullptr, false);
+    BOOST_REQUIRE_MESSAGE(j.is_object(), "not a JSON log line: " << line);
+    BOOST_CHECK(j.contains("ts") && j.contains("level") && j.contains("msg"));
+    if (j.value("msg", "") == "workflow started" && j.value("workflow_id", "") == "logger")
+      started = j.value("module", "") == "e2e_logs";
+    if (j.value("msg", "") == "cancellation requested" &&
+        j.value("workflow_id", "") == "log-cancel")
+      cancelled = true;
+    if (j.value("msg", "") == "e2e marker m-4711") printed = j.value("source", "") == "io";
+  }
+  BOOST_CHECK_MESSAGE(started, "no 'workflow started' record for logger");
+  BOOST_CHECK_MESSAGE(cancelled, "no 'cancellation requested' record for log-cancel");
+  BOOST_CHECK_MESSAGE(printed, "io:format's line is not in the log as an io record");
 }
 
 BOOST_AUTO_TEST_CASE(every_command_has_help) {
