@@ -26,14 +26,20 @@ std::string error_type_of(const vm::vm& v, term reason) {
 
 }  // namespace
 
-void instance::observe_completion_locked(std::int64_t cmd) {
-  const pending_op& op = pending_[cmd];
-  if (!op.activity) return;
+void instance::activity_completed_locked(std::int64_t cmd, std::int32_t attempt, vm::owned_term result) {
+  pending_op& op = pending_[cmd];
+  if (op.timer_handle) eng_.timers().cancel(op.timer_handle);
   // Remote attempts run on a worker: measured from when their task became available.
   std::int64_t from = op.activity->how == activity_spec::kind::remote ? op.ready_at_ms : op.started_at_ms;
   if (from == 0) from = eng_.now_ms();  // resumed by a replay: unknown
   eng_.observer().activity_completed(activity_type(*op.activity),
                                      std::chrono::milliseconds(std::max<std::int64_t>(0, eng_.now_ms() - from)));
+  vm::vm& v = eng_.machine();
+  append_locked(event_type::activity_completed, [&](const vm::term_allocator& a) {
+    return payload_map(v, a, {{"cmd", vm::make_small(cmd)}, {"attempt", vm::make_small(attempt)},
+                              {"result", result.get()}});
+  });
+  resolve_locked(cmd, tuple({atom("ok"), std::move(result)}));
 }
 
 std::string instance::activity_type(const activity_spec& spec) {
@@ -139,14 +145,7 @@ void instance::on_vm_activity_exit(std::int64_t cmd, std::int32_t attempt, const
   if (op.attempt_timer) eng_.timers().cancel(op.attempt_timer);
   vm::vm& v = eng_.machine();
   if (e.normal && !e.crashed) {
-    vm::owned_term result = e.result;
-    if (op.timer_handle) eng_.timers().cancel(op.timer_handle);
-    observe_completion_locked(cmd);
-    append_locked(event_type::activity_completed, [&](const vm::term_allocator& a) {
-      return payload_map(v, a, {{"cmd", vm::make_small(cmd)}, {"attempt", vm::make_small(attempt)},
-                                {"result", result.get()}});
-    });
-    resolve_locked(cmd, tuple({atom("ok"), std::move(result)}));
+    activity_completed_locked(cmd, attempt, e.result);
   } else {
     vm::owned_term reason = e.crashed ? e.exc_reason : e.reason;
     activity_attempt_failed_locked(cmd, attempt, error_type_of(v, reason.get()), std::move(reason),
@@ -170,14 +169,7 @@ void instance::on_host_activity_done(std::int64_t cmd, std::int32_t attempt, hos
       activity_attempt_failed_locked(cmd, attempt, "invalid_result",
                                      vm::owned_term::binary(v, value.err().message), true, std::nullopt);
     } else {
-      if (op.timer_handle) eng_.timers().cancel(op.timer_handle);
-      vm::owned_term result = *value;
-      observe_completion_locked(cmd);
-      append_locked(event_type::activity_completed, [&](const vm::term_allocator& a) {
-        return payload_map(v, a, {{"cmd", vm::make_small(cmd)}, {"attempt", vm::make_small(attempt)},
-                                  {"result", result.get()}});
-      });
-      resolve_locked(cmd, tuple({atom("ok"), std::move(result)}));
+      activity_completed_locked(cmd, attempt, *value);
     }
   } else {
     auto& err = std::get<host_activity_error>(r);
@@ -243,7 +235,6 @@ void instance::on_activity_timeout(std::int64_t cmd, std::int32_t attempt, const
   auto it = pending_.find(cmd);
   if (it == pending_.end() || closing_ || evicted_) return;
   pending_op& op = it->second;
-  vm::vm& v = eng_.machine();
   bool whole = std::string_view(which) == "schedule_to_close";
   if (!whole && (op.attempt != attempt || !op.running)) return;
   if (vm::is_pid(op.process)) eng_.runtime().kill(op.process);
@@ -267,15 +258,8 @@ result<void> instance::task_completed(std::int64_t cmd, std::int32_t attempt, st
   if (closing_ || closed_ || it == pending_.end() || !it->second.activity ||
       it->second.activity->how != activity_spec::kind::remote || it->second.attempt != attempt)
     return error{errc::conflict, "the task is no longer expected (completed, cancelled or retried)"};
-  vm::vm& v = eng_.machine();
-  if (it->second.timer_handle) eng_.timers().cancel(it->second.timer_handle);
-  observe_completion_locked(cmd);
-  append_locked(event_type::activity_completed, [&](const vm::term_allocator& a) {
-    return payload_map(v, a, {{"cmd", vm::make_small(cmd)}, {"attempt", vm::make_small(attempt)},
-                              {"result", result.get()}});
-  });
   tasks_to_complete_.push_back(task_id);
-  resolve_locked(cmd, tuple({atom("ok"), result}));
+  activity_completed_locked(cmd, attempt, result);
   return commit_and_wait(lock);
 }
 

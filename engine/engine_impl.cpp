@@ -416,11 +416,11 @@ result<std::int32_t> engine_impl::refresh_code() {
     std::lock_guard lock(mutex_);
     latest = latest_version_;
   }
-  if (newest->version.version <= latest) return latest;
+  if (newest->version <= latest) return latest;
   // Versions published by other nodes meanwhile: load each (a replay may need any of them).
-  for (std::int32_t v = latest + 1; v < newest->version.version; ++v)
+  for (std::int32_t v = latest + 1; v < newest->version; ++v)
     if (auto r = ensure_version(v); !r && r.err().code != errc::not_found) return r.err();
-  std::int32_t version = newest->version.version;
+  std::int32_t version = newest->version;
   std::map<std::string, std::string> hashes;
   for (const auto& m : newest->modules) hashes[m.module_name] = m.module_hash;
   if (auto r = ensure_version(version); !r) return r.err();

@@ -209,8 +209,8 @@ class instance : public std::enable_shared_from_this<instance> {
   void finished_locked(run_status status, const std::string& outcome_json, std::int64_t parent_cmd);
   /// The activity's type as metrics name it.
   static std::string activity_type(const activity_spec& spec);
-  /// Reports an activity's completion to the observer.
-  void observe_completion_locked(std::int64_t cmd);
+  /// Records an attempt's success (the event, the outcome, the observer).
+  void activity_completed_locked(std::int64_t cmd, std::int32_t attempt, vm::owned_term result);
   bool idle_locked();
   void evict_locked();
 
