@@ -150,7 +150,17 @@ result<std::optional<activity_task>> engine_impl::poll(std::string_view queue, s
       (void)cfg_.store->tasks().fail_task(t.lease, std::nullopt);  // stale: nobody awaits it
       continue;
     }
-    if (t.delivery_count > 1) {
+    if (t.delivery_count > 1 && !owns(shard_of(t.run.workflow_id)) && cfg_.peers) {
+      // The previous lease ran out, and the workflow lives on another engine: the owner decides
+      // whether that attempt timed out. If it cannot be asked, the same attempt goes out again.
+      auto verdict = cfg_.peers->task_lease_expired(
+          {t.run.workflow_id, t.run.run_id, token.cmd, t.attempt, t.lease.task_id});
+      if (!verdict && verdict.err().code == errc::conflict) {
+        (void)cfg_.store->tasks().fail_task(t.lease, std::nullopt);  // nobody awaits it
+        continue;
+      }
+      if (verdict && *verdict) continue;
+    } else if (t.delivery_count > 1) {
       // The previous lease ran out: that attempt timed out (or its worker died).
       auto inst = instance_of(t.run.workflow_id, true);
       if (!inst && inst.err().code != errc::not_found && inst.err().code != errc::failed_precondition)
@@ -233,6 +243,12 @@ result<void> engine_impl::fail(std::string_view text, std::string_view type, std
   if (!inst) return inst.err();
   return (*inst)->task_failed(token->cmd, token->attempt, token->task_id, type.empty() ? "error" : type, message,
                               non_retryable);
+}
+
+std::optional<std::string> engine_impl::task_workflow_id(std::string_view text) {
+  auto token = decode_token(text);
+  if (!token) return std::nullopt;
+  return token->run.workflow_id;
 }
 
 }  // namespace aion::engine
