@@ -224,6 +224,11 @@ BOOST_AUTO_TEST_CASE(cancel_and_terminate_close_runs_that_result_reports_as_unsu
   BOOST_REQUIRE(!types.empty());
   BOOST_CHECK_EQUAL(types.back(), "workflow_terminated");
 
+  // A workflow past its execution timeout: timed out, exit 3.
+  require_ok(node.cli({"start", "e2e_wait", "--id", "too-slow", "--execution-timeout", "0.5"}),
+             "start with an execution timeout");
+  check_error_line(node.cli({"result", "too-slow", "--wait", "--timeout", "30"}), 3,
+                   {"workflow too-slow timed_out"});
   // A failed workflow: exit 3 with its error.
   require_ok(node.cli({"start", "e2e_fail", "--id", "failing"}), "start e2e_fail");
   check_error_line(node.cli({"result", "failing", "--wait", "--timeout", "30"}), 3,

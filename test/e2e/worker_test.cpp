@@ -4,6 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "aion/client/worker.hpp"
@@ -186,6 +187,67 @@ BOOST_AUTO_TEST_CASE(cpp_worker_serves_activities_by_name) {
   BOOST_CHECK_EQUAL(s.completed, 7u);
   BOOST_CHECK_EQUAL(s.running, 0u);
   BOOST_CHECK_EQUAL(s.refused, 0u);
+}
+
+BOOST_AUTO_TEST_CASE(cpp_worker_runs_at_most_its_concurrency_and_drains_on_stop) {
+  scratch_dir dir("worker-drain");
+  test_node node(dir.path(), {});
+  node.start();
+  node.deploy_test_modules();
+  worker_options o;
+  o.connection.address = node.address();
+  o.task_queue = "bounded";
+  o.concurrency = 2;
+  o.poll_wait = 1s;
+  worker w(o);
+  std::mutex m;
+  int running = 0, most = 0, begun = 0;
+  BOOST_REQUIRE(w.register_activity("slow", [&](std::string_view input, activity_context&) {
+                   {
+                     std::lock_guard lock(m);
+                     most = std::max(most, ++running);
+                     ++begun;
+                   }
+                   std::this_thread::sleep_for(300ms);
+                   std::lock_guard lock(m);
+                   --running;
+                   return activity_outcome(std::string(input));
+                 }).ok());
+  BOOST_REQUIRE(w.start().ok());
+  for (int i = 0; i < 6; ++i)
+    start_remote(node, "bounded-" + std::to_string(i),
+                 {{"queue", "bounded"}, {"activity", "slow"}, {"value", i}});
+  // Once two tasks run, stop: they finish and are reported; no new one is taken.
+  BOOST_REQUIRE(eventually([&] {
+    std::lock_guard lock(m);
+    return running == 2;
+  }));
+  w.stop();
+  int taken = 0;
+  {
+    std::lock_guard lock(m);
+    BOOST_CHECK_EQUAL(running, 0);
+    BOOST_CHECK_LE(most, 2);
+    taken = begun;
+  }
+  auto s = w.stats();
+  BOOST_CHECK_EQUAL(s.completed, static_cast<std::uint64_t>(taken));
+  BOOST_CHECK_EQUAL(s.running, 0u);
+  BOOST_CHECK_EQUAL(s.refused, 0u);
+  // What the worker ran before stopping was reported: those workflows complete, the others
+  // wait for a worker.
+  int done = 0;
+  auto count_done = [&] {
+    done = 0;
+    for (int i = 0; i < 6; ++i) {
+      auto d = require_json(node.cli({"--json", "describe", "bounded-" + std::to_string(i)}),
+                            "describe");
+      if (d.at("status") == "completed") ++done;
+    }
+    return done == taken;
+  };
+  BOOST_CHECK_MESSAGE(eventually(count_done, 10s), done << " completed, " << taken << " taken");
+  BOOST_CHECK_LT(done, 6);
 }
 
 BOOST_AUTO_TEST_CASE(a_task_of_a_killed_worker_is_redelivered_after_its_heartbeat_timeout) {
