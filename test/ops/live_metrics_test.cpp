@@ -184,7 +184,7 @@ workload_counts run_workload(const node_process& node, exposition& mid) {
 BOOST_AUTO_TEST_SUITE(live_metrics)
 
 BOOST_AUTO_TEST_CASE(workflows_activities_signals_queries_and_timers_move_the_metrics) {
-  scratch_dir dir("workload");
+  scratch_dir dir("ops-workload");
   node_process node(dir.path(), "node");
 
   const auto before = scrape(node);
@@ -269,7 +269,7 @@ BOOST_AUTO_TEST_CASE(workflows_activities_signals_queries_and_timers_move_the_me
 }
 
 BOOST_AUTO_TEST_CASE(a_restarted_node_counts_the_replays_of_its_open_workflows) {
-  scratch_dir dir("restart");
+  scratch_dir dir("ops-restart");
   {
     node_process first(dir.path(), "first");
     client c(connection(first));
@@ -310,7 +310,7 @@ BOOST_AUTO_TEST_CASE(a_restarted_node_counts_the_replays_of_its_open_workflows) 
 }
 
 BOOST_AUTO_TEST_CASE(health_endpoints_report_a_serving_node_live_and_ready) {
-  scratch_dir dir("health");
+  scratch_dir dir("ops-health");
   node_process node(dir.path(), "node");
   using metrics::test::http_get;
   using metrics::test::http_request;
@@ -333,7 +333,7 @@ BOOST_AUTO_TEST_CASE(health_endpoints_report_a_serving_node_live_and_ready) {
 }
 
 BOOST_AUTO_TEST_CASE(every_metric_the_dashboard_and_alerts_query_is_in_the_node_output) {
-  scratch_dir dir("dashboard");
+  scratch_dir dir("ops-dashboard");
   node_process node(dir.path(), "node");
   exposition mid;
   run_workload(node, mid);
