@@ -60,9 +60,9 @@ api_error from_engine(const engine::error& e) {
     case engine::errc::unavailable: return {C::UNAVAILABLE, e.message};
     case engine::errc::shutting_down: return {C::SHUTTING_DOWN, e.message};
     case engine::errc::failed_precondition: return {C::FAILED_PRECONDITION, e.message};
-    // Another node owns the workflow's shard (two nodes on one PostgreSQL store): this build
-    // does not forward requests, so the caller retries, later or on that node.
-    case engine::errc::not_owner: return {C::UNAVAILABLE, e.message};
+    // Another node owns the workflow's shard: a cluster node's routing (cluster_router.cpp)
+    // sends the call there; its clients never see this code.
+    case engine::errc::not_owner: return {C::NOT_OWNER, e.message};
     case engine::errc::internal: return {C::INTERNAL, e.message};
   }
   return {C::INTERNAL, e.message};
@@ -84,6 +84,7 @@ const char* code_name(wire::Error::Code c) {
     case C::FAILED_PRECONDITION: return "failed_precondition";
     case C::UNAUTHENTICATED: return "unauthenticated";
     case C::RESOURCE_EXHAUSTED: return "resource_exhausted";
+    case C::NOT_OWNER: return "not_owner";
   }
   return "internal";
 }

@@ -39,6 +39,10 @@ struct Error {
     failedPrecondition @8;  # the workflow's state does not allow this (closed, stuck)
     unauthenticated @9;     # missing or wrong auth token
     resourceExhausted @10;  # too many concurrent calls on this node: back off
+    notOwner @11;
+    # Between the nodes of a cluster: this node does not own the workflow's shard (nothing was
+    # done); the caller routes the call to the shard's owner. A node forwards its clients' calls
+    # itself, so clients meet `unavailable` instead when no node owns the shard for too long.
   }
 }
 
@@ -190,6 +194,32 @@ struct Count {
   count @0 :Int64;
 }
 
+struct ClusterView {
+  # Nodes, shards and owners as the answering node last read them (cluster.md).
+  clusterId @0 :Text;
+  shardCount @1 :UInt32;
+  nodeId @2 :Text;                 # the node that answered
+  asOfMs @3 :Int64;                # when it read the membership and the leases
+  nodes @4 :List(ClusterNode);     # by node id, dead ones included until they are forgotten
+  shards @5 :List(ShardOwner);     # one per shard, by shard number
+}
+
+struct ClusterNode {
+  nodeId @0 :Text;
+  address @1 :Text;                # HOST:PORT other nodes reach it at
+  live @2 :Bool;                   # heard from within the heartbeat timeout
+  startedAtMs @3 :Int64;
+  heartbeatAtMs @4 :Int64;
+  shards @5 :UInt32;               # shards it holds a current lease on
+}
+
+struct ShardOwner {
+  shard @0 :UInt32;
+  owner @1 :Text;                  # empty: released, never taken, or its lease ran out
+  fencingToken @2 :Int64;
+  expiresAtMs @3 :Int64;
+}
+
 interface ClientApi @0xf55afdc207027faa {
   deploy @0 (modules :List(Module)) -> (result :Result(Deployment));
   # Stores the modules content-addressed and publishes them as a new deployment version.
@@ -228,6 +258,10 @@ interface ClientApi @0xf55afdc207027faa {
 
   list @10 (filter :ListFilter) -> (result :Result(ListPage));
   count @11 (filter :ListFilter) -> (result :Result(Count));
+
+  cluster @12 () -> (result :Result(ClusterView));
+  # The cluster as this node sees it. A node that does not run as a cluster (the embedded
+  # SQLite store) does not implement it: the call fails with an "unimplemented" exception.
 }
 
 # ---- workers --------------------------------------------------------------------------------

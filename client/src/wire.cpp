@@ -15,6 +15,8 @@ error from_wire(wire::Error::Reader e) {
     case wire::Error::Code::FAILED_PRECONDITION: return {errc::failed_precondition, message};
     case wire::Error::Code::UNAUTHENTICATED: return {errc::unauthenticated, message};
     case wire::Error::Code::RESOURCE_EXHAUSTED: return {errc::resource_exhausted, message};
+    // Between nodes only (a node forwards its clients' calls): retry.
+    case wire::Error::Code::NOT_OWNER: return {errc::unavailable, message};
     case wire::Error::Code::INTERNAL: return {errc::internal, message};
   }
   // A code added after this client was built.
