@@ -137,17 +137,27 @@ const setting settings[] = {
        return std::nullopt;
      }},
     {"advertise", "advertise", kind::text,
-     "HOST:PORT other nodes reach this one at (cluster; ignored by this build)",
+     "HOST:PORT other nodes of the cluster reach this one at (default: the API's bound address)",
      [](node_config& c, const std::string& v) -> std::optional<std::string> {
+       if (!v.empty() && !parse_host_port(v)) return "expected HOST:PORT, got '" + v + "'";
+       if (!v.empty() && parse_host_port(v)->port == 0) return "the port must not be 0";
        c.advertise = v;
        return std::nullopt;
      }},
     {"cluster_token", "cluster-token", kind::text,
-     "Token nodes of one cluster present to each other (cluster; ignored by this build)",
+     "Token the nodes of one cluster present to each other (default: none)",
      [](node_config& c, const std::string& v) -> std::optional<std::string> {
        c.cluster_token = v;
        return std::nullopt;
      }},
+    {"cluster.heartbeat_timeout_ms", "heartbeat-timeout-ms", kind::integer,
+     "Milliseconds after which a silent node counts as dead and its shards move (default 3000)",
+     [](node_config& c, const std::string& v) {
+       return to_u32(v, c.heartbeat_timeout_ms, 300, 600'000);
+     }},
+    {"cluster.shard_count", "shard-count", kind::integer,
+     "Shards of a new cluster (default 256; fixed once the cluster exists)",
+     [](node_config& c, const std::string& v) { return to_u32(v, c.shard_count, 1, 65'536); }},
     {"metrics_listen", "metrics-listen", kind::text,
      "HOST:PORT of /metrics, /health/live and /health/ready (default 127.0.0.1:9464; off: none)",
      [](node_config& c, const std::string& v) -> std::optional<std::string> {
@@ -347,6 +357,9 @@ std::string render_config(const node_config& c) {
   line("advertise", quote_toml(c.advertise));
   line("cluster_token", quote_toml(c.cluster_token.empty() ? "" : "(set)"));
   line("metrics_listen", quote_toml(c.metrics_listen));
+  out += "\n[cluster]\n";
+  line("heartbeat_timeout_ms", std::to_string(c.heartbeat_timeout_ms));
+  line("shard_count", std::to_string(c.shard_count));
   out += "\n[log]\n";
   line("format", quote_toml(to_string(c.log_fmt)));
   line("level", quote_toml(to_string(c.log_min)));

@@ -54,10 +54,12 @@ struct node_config {
   /// HOST:PORT of the /metrics and /health endpoint; "off" disables it.
   std::string metrics_listen = "127.0.0.1:9464";
 
-  // Reserved for the cluster (cluster/): parsed and shown by --print-config; a node without
-  // clustering logs that it ignores them.
-  std::string advertise;
-  std::string cluster_token;
+  // The cluster (a node on PostgreSQL; docs/cluster.md). A node on the embedded SQLite store
+  // runs alone and logs that it ignores these.
+  std::string advertise;      ///< HOST:PORT other nodes reach this one at (empty: the bound API)
+  std::string cluster_token;  ///< what the nodes of one cluster present to each other
+  std::uint32_t heartbeat_timeout_ms = 3000;  ///< a node not heard from for this long is dead
+  std::uint32_t shard_count = 256;  ///< used when the cluster is first created, then fixed
 };
 
 /// What load_config decided: run with this configuration, or exit (after --help, --version or

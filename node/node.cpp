@@ -9,6 +9,7 @@
 #include "aion/metrics/registry.hpp"
 #include "aion/persistence/store.hpp"
 #include "engine/engine.hpp"
+#include "node/cluster_wiring.hpp"
 #include "node/engine_metrics.hpp"
 #include "node/rpc_server.hpp"
 #include "runtime/host/runtime.hpp"
@@ -39,6 +40,8 @@ struct node_parts {
   std::unique_ptr<metrics::metrics_server> metrics_server;
   std::unique_ptr<persistence::store> store;
   std::unique_ptr<vm::runtime> runtime;
+  /// A node on PostgreSQL: its part in the cluster (outlives the engine and the server).
+  std::unique_ptr<cluster_member> cluster;
   std::unique_ptr<engine::engine> engine;
   std::unique_ptr<rpc_server> server;
   metrics::collector_registration vm_sampler;      // reads runtime: destroyed before it
@@ -94,8 +97,12 @@ host_port node::address() const {
 
 std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& config,
                                                              logger& log) {
-  if (!config.advertise.empty() || !config.cluster_token.empty())
-    log.warn("advertise and cluster_token are ignored: this build runs a single node");
+  // A node on PostgreSQL is a member of the cluster that database holds (alone, it is a
+  // cluster of one); a node on the embedded SQLite store runs alone.
+  const bool clustered = !config.store.empty();
+  if (!clustered && (!config.advertise.empty() || !config.cluster_token.empty()))
+    log.warn("advertise and cluster_token are ignored: a node on the embedded SQLite store runs "
+             "alone");
 
   auto n = std::make_unique<node>(passkey{});
   n->parts_ = std::make_unique<node_parts>(log);
@@ -156,7 +163,8 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
     p.metrics.vm().record(sample);
   });
 
-  // 3. The engine (resumes open workflows).
+  // 3. The engine (resumes open workflows; in a cluster, those of the shards it takes below).
+  if (clustered) p.cluster = std::make_unique<cluster_member>(config, log, &p.metrics);
   engine::engine_config ec;
   ec.runtime = p.runtime.get();
   ec.store = p.store.get();
@@ -164,9 +172,23 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
   ec.max_resident = config.max_resident;
   ec.max_payload_bytes = config.max_payload_bytes;
   ec.observer = &p.engine_observer;
+  if (p.cluster) {
+    ec.shard_count = config.shard_count;
+    ec.external_shards = true;
+    ec.peers = &p.cluster->peers();
+    ec.on_shard_lost = p.cluster->shard_lost_handler();
+  }
   auto engine = engine::engine::open(std::move(ec));
   if (!engine) return "cannot open the engine: " + engine.err().message;
   p.engine = std::move(*engine);
+  if (p.cluster) {
+    p.cluster->engine_ready(*p.engine);
+  } else {
+    // Alone on its embedded store: a cluster of one holding every shard.
+    p.metrics.cluster().set_shard_count(p.engine->shard_count());
+    p.metrics.cluster().set_shards_owned(p.engine->owned_shards().size());
+    p.metrics.cluster().set_live_nodes(1);
+  }
   // Registered once the engine is there (a scrape never sees it half-assigned).
   p.engine_sampler = p.metrics.add_collector(
       [&p] { record_engine_stats(p.engine->stats(), p.metrics.workflows()); });
@@ -184,6 +206,7 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
   ro.erlc.erlc = AION_ERLC_PATH;
   ro.erlc.scratch_dir = config.data_dir / "tmp";
   ro.erlc.timeout = std::chrono::seconds(config.erlc_timeout_s);
+  if (p.cluster) ro.cluster = &p.cluster->rpc_hook();
   p.server = std::make_unique<rpc_server>(std::move(ro), *p.engine, log, &p.metrics);
   auto bound = p.server->start();
   if (auto* why = std::get_if<std::string>(&bound)) return *why;
@@ -191,6 +214,10 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
   log.info("serving", {{"address", p.address.to_string()},
                        {"node_id", config.node_id},
                        {"auth", config.auth_token.empty() ? "none" : "token"}});
+  // 5. The cluster: heartbeats and this node's shards (their open workflows replay).
+  if (p.cluster) {
+    if (auto why = p.cluster->join(*p.store, p.address)) return *why;
+  }
   if (!config.ready_file.empty()) {
     if (!write_ready_file(config.ready_file, p.address))
       return "cannot write the ready file " + config.ready_file.string();
@@ -206,6 +233,8 @@ void node::shutdown() {
   p.stopped = true;
   p.state = "stopping";
   if (p.server) p.server->begin_shutdown();
+  // The shards go to the other nodes first (without waiting for their leases to run out).
+  if (p.cluster) p.cluster->leave();
   if (p.engine) p.engine->shutdown();
   if (p.server) p.server->stop();
   p.server = nullptr;

@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "aion/metrics/registry.hpp"
+#include "node/cluster_hook.hpp"
 #include "node/services.hpp"
 
 namespace aion::node {
@@ -105,6 +106,7 @@ void rpc_server_impl::run_loop() {
   loop_state state(io, log);
   loop = &state;
   core.timer = &io.provider->getTimer();
+  if (options.cluster) options.cluster->attach(io);
   auto stop = kj::newPromiseAndCrossThreadFulfiller<void>();
 
   std::variant<host_port, std::string> outcome = std::string();
@@ -138,6 +140,7 @@ void rpc_server_impl::run_loop() {
   state.accepting = nullptr;
   state.listener = nullptr;
   while (!state.connections.empty()) close_connection(state.connections.begin()->first, nullptr);
+  if (options.cluster) options.cluster->detach();
   core.timer = nullptr;
   loop = nullptr;
 }
@@ -163,12 +166,14 @@ void rpc_server_impl::accept(kj::Own<kj::AsyncIoStream> stream) {
   // is read.
   limits.traversalLimitInWords =
       (std::max(options.max_deploy_bytes, options.max_payload_bytes * 4) + (8u << 20)) / 8;
-  auto gate = kj::heap<gate_impl>(core, peer, [this, id] {
+  capnp::Capability::Client gate = kj::heap<gate_impl>(core, peer, [this, id] {
     // After the refusal is sent: close the connection a little later.
     loop->tasks.add(core.timer->afterDelay(300 * kj::MILLISECONDS).then([this, id] {
       close_connection(id, "too many failed logins");
     }));
   });
+  // A cluster node's bootstrap is its NodeGate around the Gate (routing, peer logins).
+  if (options.cluster) gate = options.cluster->bootstrap(gate.castAs<wire::Gate>());
   auto conn = kj::heap<connection>(kj::mv(stream), kj::mv(gate), limits, peer);
   auto& network = conn->network;
   loop->connections.emplace(id, kj::mv(conn));

@@ -21,6 +21,8 @@ class registry;
 
 namespace aion::node {
 
+class cluster_hook;
+
 struct rpc_options {
   host_port listen{"127.0.0.1", 7233};
   std::string auth_token;  ///< empty: logins need no token
@@ -32,6 +34,9 @@ struct rpc_options {
   std::uint32_t max_concurrent_calls = 4096;
   std::uint32_t call_threads = 64;  ///< threads for short calls (waits have their own)
   erlc_options erlc;
+  /// A cluster node's routing and node-to-node API (node/cluster_router.hpp); null for a node
+  /// that runs alone. Not owned; outlives the server.
+  cluster_hook* cluster = nullptr;
 };
 
 struct rpc_server_impl;
