@@ -52,6 +52,9 @@ int run_result(const globals& g, const std::string& id, bool wait, std::optional
 int run_list(const globals& g, const std::string& status, const std::string& type,
              std::uint32_t limit);
 
+/// The nodes of the cluster, their shards and the owner of each shard.
+int run_cluster(const globals& g);
+
 struct worker_args {
   std::string task_queue;
   std::string command;

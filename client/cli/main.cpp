@@ -93,6 +93,9 @@ int main(int argc, char** argv) {
   list->add_option("--limit", limit, "Most workflows listed (default 1000)")
       ->check(CLI::Range(1u, 1'000'000u));
 
+  auto* cluster = app.add_subcommand(
+      "cluster", "Show the cluster's nodes (live or dead, shards held) and each shard's owner");
+
   worker_args wa;
   auto* worker = app.add_subcommand(
       "worker",
@@ -128,7 +131,7 @@ int main(int argc, char** argv) {
         if (!arg.empty() && arg[0] != '-')
           return print_failure("unknown command '" + std::string(arg) +
                                    "' (deploy, start, signal, signal-with-start, query, cancel, "
-                                   "terminate, describe, history, result, list, worker; see "
+                                   "terminate, describe, history, result, list, cluster, worker; see "
                                    "aion --help)",
                                exit_usage);
       }
@@ -151,6 +154,7 @@ int main(int argc, char** argv) {
   if (*history) return run_history(g, id, follow);
   if (*result) return run_result(g, id, wait, timeout_s);
   if (*list) return run_list(g, status, type, limit);
+  if (*cluster) return run_cluster(g);
   if (*worker) return run_worker(g, wa);
   return print_failure("no command given (see aion --help)", exit_usage);
 }

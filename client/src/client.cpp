@@ -278,6 +278,39 @@ api::result<bool> client::heartbeat(std::string_view task_token) {
       conn_->options().call_timeout);
 }
 
+api::result<api::cluster_view> client::cluster() {
+  return conn_->call<api::cluster_view>(
+      [&](session& s) {
+        return s.client.clusterRequest().send().then(
+            [](auto resp) {
+              return api::unwrap(resp.getResult(), [](wire::ClusterView::Reader v) {
+                api::cluster_view out;
+                out.cluster_id = api::from_wire(v.getClusterId());
+                out.shard_count = v.getShardCount();
+                out.node_id = api::from_wire(v.getNodeId());
+                out.as_of_ms = v.getAsOfMs();
+                for (auto n : v.getNodes())
+                  out.nodes.push_back({api::from_wire(n.getNodeId()), api::from_wire(n.getAddress()),
+                                       n.getLive(), n.getStartedAtMs(), n.getHeartbeatAtMs(),
+                                       n.getShards()});
+                for (auto sh : v.getShards())
+                  out.shards.push_back({sh.getShard(), api::from_wire(sh.getOwner()),
+                                        sh.getFencingToken(), sh.getExpiresAtMs()});
+                return out;
+              });
+            },
+            [](kj::Exception&& e) -> api::result<api::cluster_view> {
+              // A node on the embedded store (or an older node) has no such method.
+              if (e.getType() == kj::Exception::Type::UNIMPLEMENTED)
+                return api::error{api::errc::failed_precondition,
+                                  "this node does not run as a cluster (it runs alone on the "
+                                  "embedded SQLite store)"};
+              kj::throwFatalException(kj::mv(e));
+            });
+      },
+      conn_->options().call_timeout);
+}
+
 api::result<void> client::complete(std::string_view task_token, std::string_view result_json) {
   std::string token(task_token), json(result_json);
   return conn_->call<void>(

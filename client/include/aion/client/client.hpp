@@ -72,6 +72,10 @@ class client {
   api::result<api::list_page> list(const api::list_filter& filter);
   api::result<std::int64_t> count(const api::list_filter& filter);
 
+  /// The cluster's nodes and shard owners as this node sees them. Errors: failed_precondition
+  /// (the node runs alone, on the embedded SQLite store), unavailable (it has not joined yet).
+  api::result<api::cluster_view> cluster();
+
   // ---- worker API --------------------------------------------------------------------------
   /// Long-polls `queue`; nullopt when nothing arrived within `wait` (the node caps it at 60 s).
   api::result<std::optional<api::activity_task>> poll(std::string_view queue,

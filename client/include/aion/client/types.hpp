@@ -177,4 +177,32 @@ struct activity_task {
   std::optional<std::chrono::milliseconds> heartbeat_timeout;
 };
 
+/// A node of a cluster, as the answering node last read the membership.
+struct cluster_node {
+  std::string node_id;
+  std::string address;  ///< HOST:PORT other nodes reach it at
+  bool live = false;    ///< heard from within the heartbeat timeout
+  std::int64_t started_at_ms = 0;
+  std::int64_t heartbeat_at_ms = 0;
+  std::uint32_t shards = 0;  ///< shards it holds a current lease on
+};
+
+/// Who owns a shard.
+struct shard_owner {
+  std::uint32_t shard = 0;
+  std::string owner;  ///< empty: nobody now (released, or changing hands)
+  std::int64_t fencing_token = 0;
+  std::int64_t expires_at_ms = 0;
+};
+
+/// The cluster as one node sees it (ClientApi.cluster).
+struct cluster_view {
+  std::string cluster_id;
+  std::uint32_t shard_count = 0;
+  std::string node_id;  ///< the node that answered
+  std::int64_t as_of_ms = 0;
+  std::vector<cluster_node> nodes;
+  std::vector<shard_owner> shards;  ///< by shard number
+};
+
 }  // namespace aion::api
