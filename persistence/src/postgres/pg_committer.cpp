@@ -248,6 +248,7 @@ class committer::lane {
         pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(owner));
         continue;
       }
+      if (tuning_.observer != nullptr) tuning_.observer->group_committed(pending.size());
       deliver(pending, *replies, step_reply);
       pending.clear();
     }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "aion/persistence/history_store.hpp"
+#include "aion/persistence/store_observer.hpp"
 #include "common/task_signal.hpp"
 #include "pg_connection.hpp"
 #include "pg_pool.hpp"
@@ -34,6 +35,8 @@ struct committer_settings {
   std::size_t lanes = 2;
   std::size_t max_batch_steps = 256;
   std::size_t max_queued_steps = 65'536;
+  /// Hears the step count of each committed batch; optional, not owned.
+  store_observer* observer = nullptr;
 };
 
 /// The group committer. Thread-safe: submit from any thread. Steps of one workflow id always go

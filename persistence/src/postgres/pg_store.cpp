@@ -116,7 +116,8 @@ pg_store::pg_store(const postgres_options& options, const store_options& common,
       backoff_({options.retry_budget, options.initial_backoff, options.max_backoff}),
       pool_(settings, statement_catalog(), options.pool_size, backoff_),
       committer_(settings, statement_catalog(),
-                 {options.commit_lanes, options.max_batch_steps, options.max_queued_steps},
+                 {options.commit_lanes, options.max_batch_steps, options.max_queued_steps,
+                  common.observer},
                  backoff_, task_signal_) {}
 
 pg_store::~pg_store() {

@@ -123,8 +123,8 @@ result<std::unique_ptr<store>> sqlite_store::open(const sqlite_options& options,
     if (auto r = (*reader)->exec("PRAGMA query_only=ON"); !r) return std::move(r).err();
     readers.push_back(std::move(*reader));
   }
-  auto write_thread =
-      std::make_unique<writer>(std::move(*db), options.max_batch, options.max_queued);
+  auto write_thread = std::make_unique<writer>(std::move(*db), options.max_batch,
+                                               options.max_queued, common.observer);
   store_options effective = common;
   effective.time_source = clock_source;
   return std::unique_ptr<store>{std::make_unique<sqlite_store>(

@@ -4,10 +4,12 @@
 
 namespace aion::persistence::sqlite {
 
-writer::writer(std::unique_ptr<connection> db, std::size_t max_batch, std::size_t max_queued)
+writer::writer(std::unique_ptr<connection> db, std::size_t max_batch, std::size_t max_queued,
+               store_observer* observer)
     : db_(std::move(db)),
       max_batch_(max_batch == 0 ? 1 : max_batch),
       max_queued_(max_queued == 0 ? 1 : max_queued),
+      observer_(observer),
       thread_([this] { loop(); }) {}
 
 writer::~writer() {
@@ -78,6 +80,11 @@ void writer::commit_batch(std::deque<std::unique_ptr<write_job>>& batch) {
       (void)db_->exec("ROLLBACK");
       fail_all(applied, r.err());
       return;
+    }
+    if (observer_ != nullptr) {
+      std::size_t steps = 0;
+      for (const auto* job : applied) steps += job->is_step() ? 1 : 0;
+      if (steps > 0) observer_->group_committed(steps);
     }
     for (auto* job : applied) job->finish(nullptr);
     applied.clear();

@@ -13,6 +13,8 @@
 #include <type_traits>
 
 #include "aion/persistence/result.hpp"
+#include "aion/persistence/step.hpp"
+#include "aion/persistence/store_observer.hpp"
 #include "sqlite_connection.hpp"
 
 namespace aion::persistence::sqlite {
@@ -24,6 +26,8 @@ class write_job {
   virtual ~write_job() = default;
   /// Does the work; returns false to roll back this job's changes (the others commit).
   virtual bool apply(connection& db) noexcept = 0;
+  /// True for a workflow step commit: what the group-commit batch size counts.
+  virtual bool is_step() const noexcept { return false; }
   /// Reports the outcome. `failure` is set when the group transaction did not commit: then
   /// nothing apply() did is durable and the job must report that error.
   virtual void finish(const error* failure) noexcept = 0;
@@ -32,8 +36,10 @@ class write_job {
 /// Owns the write connection and the thread that uses it. Thread-safe: submit from any thread.
 class writer {
  public:
-  /// Starts the thread. `max_batch` bounds jobs per transaction, `max_queued` the backlog.
-  writer(std::unique_ptr<connection> db, std::size_t max_batch, std::size_t max_queued);
+  /// Starts the thread. `max_batch` bounds jobs per transaction, `max_queued` the backlog;
+  /// `observer` (optional, not owned) hears the step count of each committed transaction.
+  writer(std::unique_ptr<connection> db, std::size_t max_batch, std::size_t max_queued,
+         store_observer* observer = nullptr);
   writer(const writer&) = delete;
   writer& operator=(const writer&) = delete;
   /// Stops (see stop()).
@@ -62,6 +68,7 @@ class writer {
   std::unique_ptr<connection> db_;  // used only by thread_
   std::size_t max_batch_;
   std::size_t max_queued_;
+  store_observer* observer_;
   std::mutex mutex_;  // guards queue_ and stopping_
   std::condition_variable wake_;
   std::deque<std::unique_ptr<write_job>> queue_;
@@ -75,6 +82,8 @@ template <class T, class Fn, class Done>
 class fn_job final : public write_job {
  public:
   fn_job(Fn fn, Done done) : fn_(std::move(fn)), done_(std::move(done)) {}
+
+  bool is_step() const noexcept override { return std::is_same_v<T, commit_receipt>; }
 
   bool apply(connection& db) noexcept override {
     try {

@@ -15,6 +15,7 @@
 #include "aion/persistence/history_store.hpp"
 #include "aion/persistence/limits.hpp"
 #include "aion/persistence/result.hpp"
+#include "aion/persistence/store_observer.hpp"
 #include "aion/persistence/task_queue_store.hpp"
 #include "aion/persistence/timer_store.hpp"
 #include "aion/persistence/visibility_store.hpp"
@@ -71,6 +72,9 @@ struct store_options {
   std::shared_ptr<const clock> time_source;
   /// How often a long-polling lease_task looks for tasks enqueued by other processes.
   std::chrono::milliseconds task_poll_interval{250};
+  /// Told about every call and group commit (latency, errors, batch sizes); null: nobody is.
+  /// Not owned: it must outlive the store.
+  store_observer* observer = nullptr;
 };
 
 /// An open store. The interfaces it hands out live as long as the store; all of them are
