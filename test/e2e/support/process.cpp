@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,35 +46,57 @@ child_process::child_process(const std::vector<std::string>& argv,
   for (auto& a : argv_copy) args.push_back(a.data());
   args.push_back(nullptr);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
+  // fork and exec rather than posix_spawn, for PR_SET_PDEATHSIG: if this test process dies
+  // (a crash, a ctest timeout), its nodes and workers die with it instead of lingering. The
+  // child does only async-signal-safe work before exec.
   std::string in_path = in_file ? in_file->string() : "/dev/null";
-  posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                   0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                   0644);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attr, &none);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGCHLD);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-  if (own_group) {
-    posix_spawnattr_setpgroup(&attr, 0);
-    flags |= POSIX_SPAWN_SETPGROUP;
+  std::string out_path = out_file.string(), err_path = err_file.string();
+  pid_t parent = ::getpid();
+  int rc = 0;
+  int report[2];  // the child writes errno here if exec fails
+  if (::pipe2(report, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::close(report[0]);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int sig : {SIGPIPE, SIGTERM, SIGINT, SIGCHLD}) ::signal(sig, SIG_DFL);
+    if (own_group) ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+    int in = ::open(in_path.c_str(), O_RDONLY);
+    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 ||
+        ::dup2(err, 2) < 0) {
+      int e = errno;
+      (void)!::write(report[1], &e, sizeof e);
+      ::_exit(127);
+    }
+    for (int fd : {in, out, err})
+      if (fd > 2) ::close(fd);
+    ::execve(args[0], args.data(), envp.data());
+    int e = errno;
+    (void)!::write(report[1], &e, sizeof e);
+    ::_exit(127);
   }
-  posix_spawnattr_setflags(&attr, flags);
-  int rc = posix_spawn(&pid_, args[0], &actions, &attr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
+  ::close(report[1]);
+  if (pid_ < 0) {
+    rc = errno;
+  } else {
+    int e = 0;
+    ssize_t n;
+    while ((n = ::read(report[0], &e, sizeof e)) < 0 && errno == EINTR) {
+    }
+    if (n == sizeof e) {
+      rc = e;
+      int st = 0;
+      ::waitpid(pid_, &st, 0);
+      status_ = exit_status{true, 127, false};
+    }
+  }
+  ::close(report[0]);
   if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
 }
 

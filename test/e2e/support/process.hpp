@@ -21,6 +21,8 @@ struct exit_status {
 };
 
 /// A running child process. Its stdout and stderr go to files; stdin is a file or /dev/null.
+/// It is killed (SIGKILL) when the thread that started it ends, so a crashed or timed-out test
+/// leaves nothing running: start children from the test's own thread.
 class child_process {
  public:
   /// Starts `argv` with `env` added to (or replacing entries of) this process's environment.
