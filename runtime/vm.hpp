@@ -15,6 +15,7 @@
 #include "runtime/code/code_registry.hpp"
 #include "runtime/exec/process_table.hpp"
 #include "runtime/exec/timers.hpp"
+#include "runtime/exec/vm_counters.hpp"
 #include "runtime/term/literal_area.hpp"
 #include "runtime/result.hpp"
 
@@ -59,6 +60,9 @@ class vm {
   process_table& processes() { return processes_; }
   name_registry& names() { return names_; }
   timer_service& timers() { return timers_; }
+  /// VM-wide totals: reductions, garbage collection, heap-limit kills (relaxed atomics).
+  vm_counters& counters() { return counters_; }
+  const vm_counters& counters() const { return counters_; }
   std::int64_t monotonic_ns() const { return config_.clock.monotonic_ns(); }
   std::int64_t system_ns() const { return config_.clock.system_ns(); }
   /// Writes program output (see output_sink).
@@ -98,6 +102,7 @@ class vm {
   process_table processes_;
   name_registry names_;
   timer_service timers_;
+  vm_counters counters_;
   void* embedder_ = nullptr;
   std::atomic<term> default_group_leader_{nil};
   std::atomic<word> next_ref_{1};

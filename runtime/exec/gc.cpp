@@ -3,6 +3,7 @@
 // From-space is the process's heap block, its heap fragments and the fragments of messages
 // still in its queue (which are moved into the heap, as OTP does for on-heap message queues).
 // Everything not in the literal area is copied; literals are shared and immortal.
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -101,13 +102,20 @@ void sweep_off_heap(term* old, term** new_head) {
 }  // namespace
 
 bool process::collect(term* xregs, unsigned live, std::size_t need) {
+  // Every refusal below kills the process (the interpreter's heap_limit path): count it.
+  auto refuse = [this] {
+    owner().counters().add_heap_limit_kill(home_);
+    return false;
+  };
   std::size_t stack_words = hend_ - stop_;
   // A need beyond the maximum heap size (a test_heap of billions of words in a module not
   // from erlc) fails before anything is allocated for it.
-  if (max_heap_words_ && need + stack_words > max_heap_words_) return false;
+  if (max_heap_words_ && need + stack_words > max_heap_words_) return refuse();
+  const auto started = std::chrono::steady_clock::now();
   std::size_t queued_words = 0;
   for (message* m = queue_head_; m; m = m->next)
     if (m->fragment) queued_words += m->fragment->used;
+  const std::size_t used_before = (htop_ - heap_) + fragment_words_ + queued_words;
   std::size_t bound = (htop_ - heap_) + fragment_words_ + queued_words + stack_words + need;
   std::size_t size = next_heap_size(bound < min_heap_words_ ? min_heap_words_ : bound);
 
@@ -179,15 +187,22 @@ bool process::collect(term* xregs, unsigned live, std::size_t need) {
     return true;
   };
 
-  if (!copy_into(size)) return false;
+  if (!copy_into(size)) return refuse();
+  const std::size_t survived = htop_ - heap_;
   // Shrink when the survivors use little of the new heap: the second copy is cheap because
   // little survived.
   std::size_t used = (htop_ - heap_) + stack_words + need;
   if (used * 4 < size && size > min_heap_words_) {
     std::size_t smaller = next_heap_size(used * 2 < min_heap_words_ ? min_heap_words_ : used * 2);
-    if (smaller < size && !copy_into(smaller)) return false;
+    if (smaller < size && !copy_into(smaller)) return refuse();
   }
-  if (max_heap_words_ && heap_words() > max_heap_words_) return false;
+  owner().counters().add_gc(
+      home_,
+      std::uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count()),
+      (used_before > survived ? used_before - survived : 0) * sizeof(term));
+  if (max_heap_words_ && heap_words() > max_heap_words_) return refuse();
   return true;
 }
 

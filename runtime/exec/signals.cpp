@@ -424,7 +424,10 @@ drive_result drive_process(process& p, exec_context& ctx) {
   p.state_.store(process_state::running, std::memory_order_seq_cst);
   if (!handle_signals(p)) return {drive_outcome::exited, finish_exit(p)};
   if (p.suspended_) return park(p);
-  switch (run_slice(p, ctx)) {
+  const std::int64_t reductions_before = p.reductions_;
+  const slice_end end = run_slice(p, ctx);
+  p.owner().counters().add_reductions(p.home_, p.reductions_ - reductions_before);
+  switch (end) {
     case slice_end::yielded:
       p.state_.store(process_state::runnable, std::memory_order_seq_cst);
       return {drive_outcome::requeue, nullptr};

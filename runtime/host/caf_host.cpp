@@ -160,6 +160,15 @@ void caf_host::finish_dirty(process& p) {
   schedule(p);
 }
 
+std::size_t caf_host::run_queue_length() {
+  std::size_t n = 0;
+  for (auto& q : queues_) {
+    std::lock_guard lock(q->mutex);
+    n += q->items.size();
+  }
+  return n;
+}
+
 bool caf_host::idle() {
   if (dirty_in_flight_.load() > 0) return false;
   for (auto& q : queues_) {

@@ -39,6 +39,8 @@ class caf_host final : public process_host {
   std::uint32_t next_home() { return next_home_.fetch_add(1) % queues_.size(); }
   /// No process queued or running and no dirty native in flight (a snapshot).
   bool idle();
+  /// Processes waiting in the schedulers' run queues (a snapshot; locks each queue briefly).
+  std::size_t run_queue_length();
   /// Kills every process, waits for them to finish, stops the actors. Idempotent.
   void stop();
 

@@ -168,6 +168,21 @@ bool runtime::resume_error(term pid, exception_class cls, const owned_term& reas
 
 std::size_t runtime::process_count() { return vm_->processes().size(); }
 
+runtime_totals runtime::totals() {
+  runtime_totals t;
+  t.processes = vm_->processes().size();
+  t.run_queue = host_->run_queue_length();
+  auto c = vm_->counters().totals();
+  t.reductions = c.reductions;
+  t.gc_collections = c.gc_collections;
+  t.gc_ns = c.gc_ns;
+  t.gc_reclaimed_bytes = c.gc_reclaimed_bytes;
+  t.heap_limit_kills = c.heap_limit_kills;
+  t.literal_bytes = vm_->literals().used_bytes();
+  t.atoms = vm_->atoms().size();
+  return t;
+}
+
 bool runtime::quiescent() { return vm_->timers().size() == 0 && host_->idle(); }
 
 }  // namespace aion::vm

@@ -29,6 +29,20 @@ struct process_exit {
   owned_term exc_reason;  ///< the uncaught exception's reason (without stack trace)
 };
 
+/// VM-wide totals, read by monitoring (the node's metrics). Cumulative fields count since the
+/// runtime started; the others are snapshots.
+struct runtime_totals {
+  std::size_t processes = 0;            ///< live processes
+  std::size_t run_queue = 0;            ///< runnable processes waiting for a scheduler
+  std::uint64_t reductions = 0;         ///< cumulative reductions executed
+  std::uint64_t gc_collections = 0;     ///< cumulative process-heap collections
+  std::uint64_t gc_ns = 0;              ///< cumulative nanoseconds spent collecting
+  std::uint64_t gc_reclaimed_bytes = 0; ///< cumulative bytes freed by collections
+  std::uint64_t heap_limit_kills = 0;   ///< processes killed for exceeding their maximum heap
+  std::size_t literal_bytes = 0;        ///< bytes of loaded modules' literals
+  std::size_t atoms = 0;                ///< atoms in the atom table
+};
+
 /// Settings of a runtime.
 struct runtime_config {
   unsigned scheduler_threads = 0;  ///< 0: one per core
@@ -77,6 +91,9 @@ class runtime {
   bool resume_error(term pid, exception_class cls, const owned_term& reason);
   /// Number of live processes.
   std::size_t process_count();
+  /// VM-wide totals: cheap (sums a few counters and the run queues), any thread, any time
+  /// before destruction.
+  runtime_totals totals();
   /// True when no process is runnable or running, no dirty native runs and no timer is
   /// pending: without outside input nothing will happen any more.
   bool quiescent();
