@@ -15,6 +15,8 @@ using namespace std::chrono_literals;
 using code = wire::Error::Code;
 
 constexpr std::uint32_t max_result_wait_ms = 60'000;
+/// A result wait waits in slices this long, so that it ends soon after its caller disconnects.
+constexpr std::chrono::milliseconds result_slice{1000};
 constexpr std::uint32_t max_history_wait_ms = 30'000;
 constexpr std::uint32_t max_query_timeout_ms = 60'000;
 constexpr std::uint32_t default_history_page = 1000;
@@ -406,15 +408,29 @@ kj::Promise<void> client_api_impl::result(ResultContext ctx) {
   if (auto e = check_name("workflowId", id))
     return core_.refuse("result", ctx, api_error{code::INVALID_ARGUMENT, *e});
   auto wait_ms = std::min(p.getWaitMs(), max_result_wait_ms);
+  // A waiter that disconnects ends its wait within a slice (see WorkerApi.poll).
+  if (wait_ms > 0) ctx.allowCancellation();
   return core_.call(
       "result", ctx,
-      [this, id = std::move(id), wait_ms]() -> engine::result<engine::run_result> {
-        std::optional<std::chrono::milliseconds> wait;
-        if (wait_ms > 0) wait = std::chrono::milliseconds(wait_ms);
-        auto r = core_.engine.result_of(id, wait);
-        if (r && r->status == engine::run_status::running)
+      [&core = core_, id = std::move(id),
+       wait_ms](const still_wanted& wanted) -> engine::result<engine::run_result> {
+        auto running = [&id] {
           return engine::error{engine::errc::timeout, "workflow " + id + " is still running"};
-        return r;
+        };
+        if (wait_ms == 0) {
+          auto r = core.engine.result_of(id, std::nullopt);
+          if (r && r->status == engine::run_status::running) return running();
+          return r;
+        }
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+        for (;;) {
+          auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+              deadline - std::chrono::steady_clock::now());
+          auto r = core.engine.result_of(id, std::clamp(left, 1ms, result_slice));
+          if (r && r->status == engine::run_status::running) r = running();
+          bool waited_out = !r && r.err().code == engine::errc::timeout;
+          if (!waited_out || left <= result_slice || !wanted() || core.refusing.load()) return r;
+        }
       },
       [](wire::Outcome::Builder out, const engine::run_result& r) {
         out.setStatus(to_wire(r.status));
