@@ -7,11 +7,14 @@
 
 #include "aion/metrics/metrics_server.hpp"
 #include "aion/metrics/registry.hpp"
+#include "aion/metrics/vm_metrics.hpp"
 #include "aion/persistence/store.hpp"
 #include "engine/engine.hpp"
 #include "node/cluster_wiring.hpp"
 #include "node/engine_metrics.hpp"
 #include "node/rpc_server.hpp"
+#include "node/store_health.hpp"
+#include "node/store_metrics.hpp"
 #include "runtime/host/runtime.hpp"
 
 #ifndef AION_ERLC_PATH
@@ -37,13 +40,19 @@ struct node_parts {
   metrics::registry metrics;
   /// The engine's observer: outlives the engine.
   engine_metrics engine_observer{metrics};
+  /// The store's observer: outlives the store.
+  store_metrics store_observer{metrics};
   std::unique_ptr<metrics::metrics_server> metrics_server;
   std::unique_ptr<persistence::store> store;
+  /// Whether the store answers (readiness); stopped when the store closes, kept until the end.
+  std::unique_ptr<store_health> store_probe;
   std::unique_ptr<vm::runtime> runtime;
   /// A node on PostgreSQL: its part in the cluster (outlives the engine and the server).
   std::unique_ptr<cluster_member> cluster;
   std::unique_ptr<engine::engine> engine;
   std::unique_ptr<rpc_server> server;
+  /// Heap-limit kills already added to aion_vm_process_limit_kills_total (the sampler's own).
+  std::uint64_t vm_heap_limit_kills = 0;
   metrics::collector_registration vm_sampler;      // reads runtime: destroyed before it
   metrics::collector_registration engine_sampler;  // reads engine: reset before it is destroyed
   bool stopped = false;
@@ -68,6 +77,36 @@ vm::output_sink io_to_log(logger& log) {
       text.remove_prefix(nl + 1);
     }
   };
+}
+
+/// One scrape's VM sample. The runtime reports heap-limit kills as a total; the counter family
+/// is incremented by the difference since the previous scrape (`reported`, the sampler's own).
+void record_vm_totals(const vm::runtime_totals& t, metrics::vm_metrics& vm_metrics,
+                      std::uint64_t& reported) {
+  metrics::vm_sample sample;
+  sample.processes = t.processes;
+  sample.run_queue = t.run_queue;
+  sample.reductions = t.reductions;
+  sample.code_memory_bytes = t.literal_bytes;
+  sample.gc_collections = t.gc_collections;
+  sample.gc_reclaimed_bytes = t.gc_reclaimed_bytes;
+  sample.gc_seconds = static_cast<double>(t.gc_ns) / 1e9;
+  // TODO(cleanup): process heap, binary and atom memory once the runtime keeps those totals.
+  vm_metrics.record(sample);
+  for (; reported < t.heap_limit_kills; ++reported)
+    vm_metrics.limit_exceeded(metrics::process_limit::heap);
+}
+
+/// Why a started node is not ready, or nothing: its store must answer, and it must own (or
+/// have handed over) the shards assigned to it. Called on the metrics server's thread.
+std::optional<std::string> readiness_problem(const node_parts& p) {
+  if (p.store_probe) {
+    if (auto why = p.store_probe->problem()) return why;
+  }
+  // TODO(cleanup): the shard condition. Once cluster_member can tell whether this node holds
+  // (or has released) every shard assigned to it, return its reason here; a node alone on
+  // SQLite owns every shard from the start.
+  return std::nullopt;
 }
 
 bool write_ready_file(const fs::path& path, const host_port& address) {
@@ -115,8 +154,9 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
     mo.listen = config.metrics_listen;
     mo.readiness = [&p]() -> metrics::health {
       const char* state = p.state.load();
-      if (std::string_view(state) == "ready") return metrics::health::up();
-      return metrics::health::down(state);
+      if (std::string_view(state) != "ready") return metrics::health::down(state);
+      if (auto why = readiness_problem(p)) return metrics::health::down(*why);
+      return metrics::health::up();
     };
     auto server = metrics::metrics_server::start(p.metrics, std::move(mo));
     if (!server)
@@ -145,11 +185,13 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
     so.backend = pg;
     store_name = "postgresql";
   }
+  so.observer = &p.store_observer;
   auto store = persistence::open_store(std::move(so));
   if (!store) return "cannot open the store (" + store_name + "): " + store.err().to_string();
   p.store = std::move(*store);
   log.info("store open", {{"backend", std::string(p.store->backend_name())},
                           {"schema_version", std::to_string(p.store->schema_version())}});
+  p.store_probe = std::make_unique<store_health>(*p.store, store_health::options{});
 
   // 2. The VM.
   vm::runtime_config rc;
@@ -157,10 +199,8 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
   rc.vm.output = io_to_log(log);
   p.runtime = std::make_unique<vm::runtime>(std::move(rc));
   p.vm_sampler = p.metrics.add_collector([&p] {
-    // TODO(cleanup): reductions, memory and GC once the runtime exposes its counters.
-    metrics::vm_sample sample;
-    if (p.runtime) sample.processes = p.runtime->process_count();
-    p.metrics.vm().record(sample);
+    if (!p.runtime) return;
+    record_vm_totals(p.runtime->totals(), p.metrics.vm(), p.vm_heap_limit_kills);
   });
 
   // 3. The engine (resumes open workflows; in a cluster, those of the shards it takes below).
@@ -243,7 +283,11 @@ void node::shutdown() {
   p.vm_sampler.reset();
   if (p.runtime) p.runtime->shutdown();
   p.runtime = nullptr;
+  // A probe waiting on a dead database ends when the store closes. The probe object stays:
+  // the health endpoint may still be reading it (it no longer touches the store).
+  if (p.store_probe) p.store_probe->request_stop();
   if (p.store) p.store->close();
+  if (p.store_probe) p.store_probe->stop();
   p.store = nullptr;
   if (!p.ready_file.empty()) {
     std::error_code ec;

@@ -265,6 +265,21 @@ BOOST_AUTO_TEST_CASE(workflows_activities_signals_queries_and_timers_move_the_me
   BOOST_TEST(total(e, "aion_rpc_errors_total", {{"method", "start"}}) == 0);
   BOOST_TEST(total(e, "aion_vm_processes") > 0);
 
+  // The store's calls and group commits, through the store observer.
+  BOOST_TEST(total(e, "aion_persistence_operation_seconds_count", {{"operation", "start_run"}}) >=
+             flows + 2);
+  BOOST_TEST(total(e, "aion_persistence_operation_seconds_count", {{"operation", "commit_step"}}) >=
+             flows);
+  BOOST_TEST(total(e, "aion_persistence_commit_batch_steps_count") >= 1);
+  BOOST_TEST(total(e, "aion_persistence_commit_batch_steps_sum") >=
+             total(e, "aion_persistence_commit_batch_steps_count"));
+  // The VM's work, sampled from the runtime's totals; counters only grow between scrapes.
+  BOOST_TEST(total(mid, "aion_vm_reductions_total") > 0);
+  BOOST_TEST(total(e, "aion_vm_reductions_total") >= total(mid, "aion_vm_reductions_total"));
+  BOOST_TEST(total(e, "aion_vm_memory_bytes", {{"kind", "code"}}) > 0);
+  BOOST_TEST(total(e, "aion_vm_gc_collections_total") >=
+             total(mid, "aion_vm_gc_collections_total"));
+
   BOOST_TEST(node.stop() == 0, node.log());
 }
 
