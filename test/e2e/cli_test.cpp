@@ -238,6 +238,27 @@ BOOST_AUTO_TEST_CASE(cancel_and_terminate_close_runs_that_result_reports_as_unsu
   check_error_line(node.cli({"terminate", "failing"}), 1, {"failing"});
 }
 
+BOOST_AUTO_TEST_CASE(signal_cancel_and_terminate_print_json_with_json) {
+  cli_node f("cli-json");
+  auto& node = f.node;
+  require_ok(node.cli({"start", "e2e_signal", "--id", "js", "--input", "1"}), "start");
+  require_ok(node.cli({"start", "e2e_wait", "--id", "jc"}), "start");
+  require_ok(node.cli({"start", "e2e_wait", "--id", "jt"}), "start");
+  BOOST_CHECK_EQUAL(require_json(node.cli({"--json", "signal", "js", "go", "2"}), "signal"),
+                    json({{"workflow_id", "js"}, {"signal", "go"}}));
+  BOOST_CHECK_EQUAL(require_json(node.cli({"--json", "cancel", "jc"}), "cancel"),
+                    json({{"workflow_id", "jc"}, {"cancel_requested", true}}));
+  BOOST_CHECK_EQUAL(require_json(node.cli({"--json", "terminate", "jt"}), "terminate"),
+                    json({{"workflow_id", "jt"}, {"terminated", true}}));
+  auto r =
+      require_json(node.cli({"--json", "result", "js", "--wait", "--timeout", "30"}), "result");
+  BOOST_CHECK_EQUAL(r, json({{"workflow_id", "js"},
+                             {"status", "completed"},
+                             {"result", {{"input", 1}, {"signal", 2}}}}));
+  // Errors stay one line on stderr with --json.
+  check_error_line(node.cli({"--json", "describe", "nobody"}), 1, {"not_found"});
+}
+
 BOOST_AUTO_TEST_CASE(result_without_wait_or_past_its_timeout_says_still_running) {
   cli_node f("cli-result");
   auto& node = f.node;
