@@ -58,7 +58,7 @@ error store_error(const persistence::error& e, std::string_view what) {
     case persistence::errc::not_found: code = errc::not_found; break;
     case persistence::errc::conflict: code = errc::conflict; break;
     case persistence::errc::invalid_argument: code = errc::invalid_argument; break;
-    case persistence::errc::fenced: code = errc::conflict; break;
+    case persistence::errc::fenced: code = errc::not_owner; break;  // another node took the shard
     case persistence::errc::give_up: code = errc::internal; break;
     default: break;
   }
