@@ -588,6 +588,12 @@ term instance::on_query_reply(vm::process& p, term id, term reply) {
     auto json = term_to_json(v, vm::tuple_element(reply, 1));
     if (json) promise->set_value(*json);
     else promise->set_value(json.err());
+  } else if (vm::is_tuple(reply) && vm::tuple_arity(reply) == 2 &&
+             vm::tuple_element(reply, 0) == vm::atoms::error && vm::is_atom(vm::tuple_element(reply, 1)) &&
+             v.atoms().name(vm::tuple_element(reply, 1)) == "unknown_query") {
+    // The SDK found no handler: a name the caller got wrong, not a failed handler.
+    promise->set_value(error{errc::not_found, "unknown query: the workflow set no handler of that name "
+                                              "(aion:set_query_handler/2)"});
   } else {
     auto text = vm::owned_term::copy_of(v, reply).to_string(v);
     promise->set_value(error{errc::failed_precondition, "the query failed: " + text});
