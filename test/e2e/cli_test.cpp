@@ -172,7 +172,8 @@ BOOST_AUTO_TEST_CASE(signal_query_and_signal_with_start) {
   BOOST_CHECK_EQUAL(q.out, "{\"asked\":{\"x\":1},\"waiting\":true}\n");
   auto jq = require_json(node.cli({"--json", "query", "sig-1", "state"}), "query --json");
   BOOST_CHECK_EQUAL(jq.at("answer"), json({{"asked", nullptr}, {"waiting", true}}));
-  check_error_line(node.cli({"query", "sig-1", "no_such_query"}), 1, {"unknown_query"});
+  check_error_line(node.cli({"query", "sig-1", "no_such_query"}), 1,
+                   {"not_found", "unknown query"});
 
   auto r = require_ok(node.cli({"signal", "sig-1", "go", R"({"value":42})"}), "signal");
   BOOST_CHECK_EQUAL(r.out, "signalled sig-1: go\n");
