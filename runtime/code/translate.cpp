@@ -240,6 +240,7 @@ class translator {
   // Runtime checks of the instruction being translated (the verifier's unproven operands).
   std::size_t next_unproven_ = 0;
   bool check_list_ = false, check_tuple_ = false, check_heap_tuple_ = false;
+  word tuple_bound_ = 0;  // with check_tuple_: the tuple must have more elements than this
 };
 
 result<translation_output> translator::run() {
@@ -284,7 +285,10 @@ bool translator::runtime_checks(std::uint32_t ordinal, unsigned opcode, operands
       return fail("runtime check listed for another instruction");
     switch (c.check) {
       case runtime_check::nonempty_list: check_list_ = true; break;
-      case runtime_check::tuple_element: check_tuple_ = true; break;
+      case runtime_check::tuple_element:
+        check_tuple_ = true;
+        tuple_bound_ = c.bound;
+        break;
       case runtime_check::heap_tuple: check_heap_tuple_ = true; break;
       case runtime_check::match_context:
         if (opcode == 168) break;  // bs_set_position checks its context itself
@@ -691,10 +695,13 @@ bool translator::translate(unsigned opcode, operands& o) {
       word n = 0;
       if (!uint(o[1], n, 1 << 24)) return false;
       if (check_tuple_) {
+        if (tuple_bound_ < n) return fail("runtime check of a tuple below the index read");
         emit_op(op::get_tuple_element_checked);
         if (!src(o[0])) return false;
         emit(n);
-        return dst(o[2]);
+        if (!dst(o[2])) return false;
+        emit(tuple_bound_);
+        return true;
       }
       if (o[0].kind == operand_kind::x && o[2].kind == operand_kind::x) {
         emit_op(op::get_tuple_element_x);

@@ -16,7 +16,8 @@ struct module;
 
 /// A check the interpreter must make at run time because the verifier could not prove it.
 /// Each names what the operand must be; on failure the instruction raises an Erlang error
-/// (badarg) in the process instead of reading or writing memory it does not own.
+/// (badarg) in the process instead of reading or writing memory it does not own. Past the
+/// instruction, the verifier takes the checked type as proven.
 enum class runtime_check : std::uint8_t {
   nonempty_list,     ///< get_list/get_hd/get_tl: the source must be a cons cell
   tuple_element,     ///< get_tuple_element S N D: S must be a tuple with more than N elements
@@ -42,6 +43,10 @@ struct unproven_operand {
   std::uint8_t opcode;        ///< its generic opcode
   std::uint8_t operand;       ///< index of the operand to check
   runtime_check check;
+  /// tuple_element: the tuple must have more than `bound` elements. At least the index read;
+  /// more when later instructions of the same block read further into the same tuple (they
+  /// are then proven by this check).
+  std::uint32_t bound = 0;
 };
 
 /// What a successful verification found.

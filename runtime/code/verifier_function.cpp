@@ -337,9 +337,86 @@ bool function_analysis::heap_need(const operand& h, std::uint64_t* words) {
   return *words <= (std::uint64_t{1} << 32) || fail("heap need too large");
 }
 
-void function_analysis::need(unsigned operand_index, runtime_check check) {
-  out_.unproven.push_back(
-      {pc_, d_.instructions[pc_].opcode, static_cast<std::uint8_t>(operand_index), check});
+void function_analysis::need(unsigned operand_index, runtime_check check, std::uint32_t bound) {
+  out_.unproven.push_back({pc_, d_.instructions[pc_].opcode,
+                           static_cast<std::uint8_t>(operand_index), check, bound});
+}
+
+void function_analysis::need_and_refine(unsigned k, runtime_check check, const value& checked,
+                                        std::uint32_t bound) {
+  need(k, check, bound);
+  const operand& o = d_.op(pc_, k);
+  if (o.kind == operand_kind::x || (o.kind == operand_kind::y && static_cast<std::uint64_t>(
+                                                                     o.value) < s_.y.size()))
+    s_.refine_register(o.kind == operand_kind::y, static_cast<std::size_t>(o.value), checked);
+}
+
+std::uint32_t function_analysis::tuple_bound(const operand& src, std::uint32_t index) const {
+  // The check may demand the larger arity only where the compiler could not have learnt it
+  // in between: the type it proved at the later read held at this one already. So the scan
+  // stops at labels, tests, calls and anything else not listed (and after 256 steps).
+  auto same = [](const operand& a, const operand& b) {
+    return a.kind == b.kind && a.value == b.value &&
+           (a.kind == operand_kind::x || a.kind == operand_kind::y);
+  };
+  std::vector<operand> holders{src};
+  auto holds = [&](const operand& o) {
+    for (const operand& h : holders)
+      if (same(h, o)) return true;
+    return false;
+  };
+  auto drop = [&](const operand& o) {
+    std::erase_if(holders, [&](const operand& h) { return same(h, o); });
+  };
+  auto drop_x_from = [&](const operand& live) {
+    std::erase_if(holders, [&](const operand& h) {
+      return h.kind == operand_kind::x && live.kind == operand_kind::u && h.value >= live.value;
+    });
+  };
+  std::uint32_t bound = index;
+  std::uint32_t end = std::min<std::uint32_t>(f_.end, pc_ + 257);
+  for (std::uint32_t i = pc_ + 1; i < end && !holders.empty(); ++i) {
+    auto o = [&](unsigned k) -> const operand& { return d_.op(i, k); };
+    switch (d_.instructions[i].opcode) {
+      case 153: break;  // line
+      case 66:          // get_tuple_element Src N Dst
+        if (holds(o(0)) && o(1).kind == operand_kind::u && o(1).value <= (1 << 24))
+          bound = std::max(bound, static_cast<std::uint32_t>(o(1).value));
+        drop(o(2));
+        break;
+      case 64: {  // move Src Dst
+        bool copy = holds(o(0));
+        drop(o(1));
+        if (copy) holders.push_back(o(1));
+        break;
+      }
+      case 96:  // fmove
+        drop(o(1));
+        break;
+      case 98:
+      case 99:
+      case 100:
+      case 101:
+      case 102: break;  // float arithmetic between float registers
+      case 12:          // allocate N Live
+        drop_x_from(o(1));
+        break;
+      case 13:  // allocate_heap N Heap Live
+        drop_x_from(o(2));
+        break;
+      case 16:  // test_heap Heap Live
+        drop_x_from(o(1));
+        break;
+      case 69:  // put_list H T Dst
+        drop(o(2));
+        break;
+      case 164:  // put_tuple2 Dst Elements
+        drop(o(0));
+        break;
+      default: return bound;
+    }
+  }
+  return bound;
 }
 
 }  // namespace aion::vm::verify

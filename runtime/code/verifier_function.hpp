@@ -97,7 +97,15 @@ class function_analysis {
   bool fr_read(const operand& o);
   bool fr_write(const operand& o);
   bool uint_operand(const operand& o, std::uint64_t limit, std::uint64_t* out);
-  void need(unsigned operand_index, runtime_check check);
+  void need(unsigned operand_index, runtime_check check, std::uint32_t bound = 0);
+  /// Lists a check of operand `k` and takes it as passed: registers holding the same term
+  /// have type `checked` from here on.
+  void need_and_refine(unsigned k, runtime_check check, const value& checked,
+                       std::uint32_t bound = 0);
+  /// The highest element index read from the tuple in register `src` (or a copy) by the
+  /// get_tuple_element instructions that follow in the same block, with nothing between
+  /// that could narrow its type (a test, a call, a BIF); at least `index`.
+  std::uint32_t tuple_bound(const operand& src, std::uint32_t index) const;
   std::string describe(const operand& o) const;
 
   // ---- instruction rules (verifier_rules.cpp) -----------------------------------------------

@@ -230,13 +230,18 @@ function_analysis::flow function_analysis::step_data(unsigned opcode) {
     case 162:
     case 163: {  // get_list Src H T / get_hd Src H / get_tl Src T
       if (!read(o(0), &v)) return flow::error;
-      if (v.t != type::cons) need(0, runtime_check::nonempty_list);
+      if (v.t != type::cons)
+        need_and_refine(0, runtime_check::nonempty_list, value::term_of(type::cons));
       if (!write(o(1), value::any())) return flow::error;
       return opcode != 65 || write(o(2), value::any()) ? flow::next : flow::error;
     }
     case 66:  // get_tuple_element Src N Dst
       if (!uint_operand(o(1), 1 << 24, &n) || !read(o(0), &v)) return flow::error;
-      if (v.t != type::tuple || v.n <= n) need(0, runtime_check::tuple_element);
+      if (v.t != type::tuple || v.n <= n) {
+        std::uint32_t bound = tuple_bound(o(0), static_cast<std::uint32_t>(n));
+        need_and_refine(0, runtime_check::tuple_element, value::term_of(type::tuple, bound + 1),
+                        bound);
+      }
       return write(o(2), value::any()) ? flow::next : flow::error;
     case 67: {  // set_tuple_element Value Tuple N: writes into the tuple in place
       // Safe when the tuple is the fresh one (the last thing allocated) and the value is not
@@ -311,7 +316,8 @@ function_analysis::flow function_analysis::step_binary(unsigned opcode) {
   auto context = [&](unsigned k) {
     value v;
     if (!read(o(k), &v)) return false;
-    if (v.t != type::match_ctx) need(k, runtime_check::match_context);
+    if (v.t != type::match_ctx)
+      need_and_refine(k, runtime_check::match_context, value::term_of(type::match_ctx));
     return true;
   };
   auto live_from = [&](unsigned k) {

@@ -577,10 +577,11 @@ L_get_tl_checked : {
   NEXT(3);
 }
 L_get_tuple_element_checked : {
+  // I[4] >= I[2]: the block's later reads of this tuple go unchecked (verifier.md).
   term t = SRC(I[1]);
-  if (!is_tuple(t) || tuple_arity(t) <= I[2]) RAISE(atoms::badarg);
+  if (!is_tuple(t) || tuple_arity(t) <= I[4]) RAISE(atoms::badarg);
   STORE(I[3], tuple_element(t, I[2]));
-  NEXT(4);
+  NEXT(5);
 }
 L_set_tuple_element_checked : {
   // Only a tuple of this process may change in place (literals are shared by all

@@ -64,6 +64,13 @@ BOOST_AUTO_TEST_CASE(an_untested_tuple_access_of_a_non_tuple_or_beyond_its_end_r
   BOOST_TEST(outcome("h_rt_tuple", "elem_of_pair") == "b");
 }
 
+BOOST_AUTO_TEST_CASE(a_checked_tuple_read_covers_the_later_reads_of_its_block) {
+  // later_read reads element 1 and then element 6 of a copy: the first read demands six
+  // elements, the second runs unchecked.
+  BOOST_TEST(outcome("h_rt_tuple", "later_read_of_pair") == "badarg");
+  BOOST_TEST(outcome("h_rt_tuple", "later_read_of_six") == "f");
+}
+
 BOOST_AUTO_TEST_CASE(writing_into_a_literal_or_past_a_tuple_raises_badarg) {
   BOOST_TEST(outcome("h_rt_tuple", "set_literal") == "badarg");
   BOOST_TEST(outcome("h_rt_tuple", "set_arg", {atom("foo")}) == "badarg");

@@ -210,6 +210,15 @@ BOOST_AUTO_TEST_CASE(untested_operands_load_and_are_listed_for_runtime_checks) {
   BOOST_TEST(!checked.needs_check(tuple.instruction + 1));
 }
 
+BOOST_AUTO_TEST_CASE(a_checked_tuple_read_demands_what_the_block_reads_later) {
+  vm v;
+  verification checked = verify_again(v, hostile_bytes("h_rt_tuple"));
+  int later = 0;
+  for (const auto& u : checked.unproven)
+    if (u.check == runtime_check::tuple_element && u.bound == 5) ++later;
+  BOOST_TEST(later == 1);  // later_read's first read; its second (element 6) is proven
+}
+
 BOOST_AUTO_TEST_CASE(types_the_compiler_proved_across_local_calls_are_proven_too) {
   // v_typed leaves out the tests OTP 25 knows are redundant (element/2 of a tuple a local
   // function returned, hd/1 of a list a caller built, set_tuple_element after setelement/3,

@@ -5,9 +5,10 @@
 {module, h_rt_tuple}.
 {exports, [{elem,1}, {elem_of_pair,0}, {elem_of_one,0}, {set_literal,0}, {set_arg,1},
            {set_beyond,0}, {setelement_operands,0}, {cycle_self,0}, {cycle_pair,0},
-           {record_update,0}]}.
+           {record_update,0}, {later_read,1}, {later_read_of_pair,0},
+           {later_read_of_six,0}]}.
 {attributes, []}.
-{labels, 21}.
+{labels, 27}.
 
 %% The second element of whatever it is given.
 {function, elem, 1, 2}.
@@ -107,3 +108,28 @@
     {set_tuple_element,{y,0},{x,0},1}.
     {deallocate,1}.
     return.
+
+%% Reads element 1, then element 6 of the same tuple later in the block: the first read is
+%% checked for more than 6 elements, so the second needs no check of its own.
+{function, later_read, 1, 22}.
+  {label,21}.
+    {func_info,{atom,h_rt_tuple},{atom,later_read},1}.
+  {label,22}.
+    {get_tuple_element,{x,0},0,{x,1}}.
+    {move,{x,0},{x,2}}.
+    {get_tuple_element,{x,2},5,{x,0}}.
+    return.
+
+{function, later_read_of_pair, 0, 24}.
+  {label,23}.
+    {func_info,{atom,h_rt_tuple},{atom,later_read_of_pair},0}.
+  {label,24}.
+    {move,{literal,{a,b}},{x,0}}.
+    {call_ext_only,1,{extfunc,h_rt_tuple,later_read,1}}.
+
+{function, later_read_of_six, 0, 26}.
+  {label,25}.
+    {func_info,{atom,h_rt_tuple},{atom,later_read_of_six},0}.
+  {label,26}.
+    {move,{literal,{a,b,c,d,e,f}},{x,0}}.
+    {call_ext_only,1,{extfunc,h_rt_tuple,later_read,1}}.
