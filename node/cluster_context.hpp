@@ -75,6 +75,8 @@ struct cluster_context {
   call_target pick(std::uint32_t shard) const;
   /// Asks the shard manager for a fresh routing table soon. Any thread.
   void refresh_routes() const;
+  /// Drops links to nodes the latest routing table shows dead. KJ thread only.
+  void prune_links();
 
   /// Runs `fn` on the KJ thread and waits for the promise it returns; throws kj::Exception when
   /// the KJ thread is gone. From any thread but the KJ thread.

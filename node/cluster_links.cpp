@@ -20,7 +20,17 @@ capnp::Text::Reader wire_text(const std::string& s) {
 }  // namespace
 
 peer_links::peer_links(cluster_context& ctx, kj::AsyncIoProvider& io)
-    : ctx_(ctx), io_(io), tasks_(*this) {}
+    : ctx_(ctx), io_(io), tasks_(*this) {
+  tasks_.add(prune_regularly());
+}
+
+kj::Promise<void> peer_links::prune_regularly() {
+  return io_.getTimer().afterDelay(250 * kj::MILLISECONDS).then([this] {
+    if (auto* m = ctx_.manager.load())
+      if (auto routes = m->routes()) prune(*routes);
+    return prune_regularly();
+  });
+}
 
 peer_links::~peer_links() = default;
 
@@ -30,6 +40,21 @@ void peer_links::taskFailed(kj::Exception&& e) {
 
 void peer_links::drop(const std::string& node_id) {
   links_.erase(node_id);
+}
+
+void peer_links::prune(const cluster::routing_table& routes) {
+  if (routes.generation == pruned_generation_) return;
+  pruned_generation_ = routes.generation;
+  for (auto it = links_.begin(); it != links_.end();) {
+    const cluster::node_route* n = routes.node(it->first);
+    if (n == nullptr || !n->live) {
+      ctx_.log.info("dropping the connection to a node that is no longer live",
+                    {{"node", it->first}});
+      it = links_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 kj::Promise<peer_session> peer_links::session(const std::string& node_id,

@@ -31,14 +31,21 @@ class peer_links final : private kj::TaskSet::ErrorHandler {
   kj::Promise<peer_session> session(const std::string& node_id, const std::string& address);
   /// Forgets the connection to `node_id` (it failed or timed out): the next use reconnects.
   void drop(const std::string& node_id);
+  /// Drops the connections to nodes `routes` no longer shows live (once per routing table), so
+  /// that calls waiting on a paused or partitioned node fail over instead of timing out.
+  void prune(const cluster::routing_table& routes);
 
  private:
   struct link;
   void taskFailed(kj::Exception&& e) override;
+  /// Prunes twice a tick-ish (every 250 ms), so that a call waiting on a node that stopped
+  /// answering fails over soon even when no other call comes by.
+  kj::Promise<void> prune_regularly();
 
   cluster_context& ctx_;
   kj::AsyncIoProvider& io_;
   std::map<std::string, std::shared_ptr<link>> links_;
+  std::uint64_t pruned_generation_ = 0;
   kj::TaskSet tasks_;
 };
 

@@ -90,6 +90,7 @@ engine::result<T> to_owner(cluster_context& ctx, std::string_view workflow_id, b
         r = ctx.on_loop([&ctx, t, sent, remote]() -> kj::Promise<engine::result<T>> {
           if (!ctx.links || ctx.timer == nullptr)
             return engine::result<T>(engine::error{errc::shutting_down, "the node is stopping"});
+          ctx.prune_links();
           auto call = ctx.links->session(t.node_id, t.address).then([sent, remote](peer_session p) {
             *sent = true;
             return remote(p.node);

@@ -353,6 +353,7 @@ kj::Promise<void> retry_later(std::shared_ptr<routed_call> s, const std::string&
 
 kj::Promise<void> attempt(std::shared_ptr<routed_call> s) {
   auto& ctx = s->cluster;
+  ctx.prune_links();
   call_target t = ctx.pick(s->shard);
   if (t.kind == call_target::where::nowhere || (t.kind == call_target::where::peer && !ctx.links))
     return retry_later(s, "no node serves it now (it is changing hands)");
@@ -608,6 +609,12 @@ call_target cluster_context::pick(std::uint32_t shard) const {
   const cluster::node_route* owner = routes->owner_of(shard);
   if (owner == nullptr || owner->node_id == options.node_id) return {};
   return {call_target::where::peer, owner->node_id, owner->address};
+}
+
+void cluster_context::prune_links() {
+  auto* m = manager.load();
+  if (m == nullptr || !links) return;
+  if (auto routes = m->routes()) links->prune(*routes);
 }
 
 void cluster_context::refresh_routes() const {
