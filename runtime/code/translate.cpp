@@ -689,6 +689,16 @@ bool translator::translate(unsigned opcode, operands& o) {
       return true;
     }
     case 65:
+      if (o[0].kind == operand_kind::x && o[1].kind == operand_kind::x &&
+          o[2].kind == operand_kind::x) {
+        word s = 0, h = 0, t = 0;
+        if (!reg(o[0], s) || !reg(o[1], h) || !reg(o[2], t)) return false;
+        emit_op(check_list_ ? op::get_list_checked_x : op::get_list_x);
+        emit(operand_index(s));
+        emit(operand_index(h));
+        emit(operand_index(t));
+        return true;
+      }
       emit_op(check_list_ ? op::get_list_checked : op::get_list);
       return src(o[0]) && dst(o[1]) && dst(o[2]);
     case 66: {  // get_tuple_element S N D
@@ -696,6 +706,16 @@ bool translator::translate(unsigned opcode, operands& o) {
       if (!uint(o[1], n, 1 << 24)) return false;
       if (check_tuple_) {
         if (tuple_bound_ < n) return fail("runtime check of a tuple below the index read");
+        if (o[0].kind == operand_kind::x && o[2].kind == operand_kind::x) {
+          word s = 0, d = 0;
+          if (!reg(o[0], s) || !reg(o[2], d)) return false;
+          emit_op(op::get_tuple_element_checked_x);
+          emit(operand_index(s));
+          emit(n);
+          emit(operand_index(d));
+          emit(tuple_bound_);
+          return true;
+        }
         emit_op(op::get_tuple_element_checked);
         if (!src(o[0])) return false;
         emit(n);

@@ -354,7 +354,8 @@ void function_analysis::need_and_refine(unsigned k, runtime_check check, const v
 std::uint32_t function_analysis::tuple_bound(const operand& src, std::uint32_t index) const {
   // The check may demand the larger arity only where the compiler could not have learnt it
   // in between: the type it proved at the later read held at this one already. So the scan
-  // stops at labels, tests, calls and anything else not listed (and after 256 steps).
+  // stops at labels, tests, calls given the tuple and anything else not listed (and after
+  // 256 steps).
   auto same = [](const operand& a, const operand& b) {
     return a.kind == b.kind && a.value == b.value &&
            (a.kind == operand_kind::x || a.kind == operand_kind::y);
@@ -406,6 +407,14 @@ std::uint32_t function_analysis::tuple_bound(const operand& src, std::uint32_t i
         break;
       case 16:  // test_heap Heap Live
         drop_x_from(o(1));
+        break;
+      case 4:
+      case 7:  // call / call_ext Arity Target: the compiler learns nothing about terms it is
+               // not passed, and x registers are gone afterwards
+        if (o(0).kind != operand_kind::u) return bound;
+        for (const operand& h : holders)
+          if (h.kind == operand_kind::x && h.value < o(0).value) return bound;
+        std::erase_if(holders, [](const operand& h) { return h.kind == operand_kind::x; });
         break;
       case 69:  // put_list H T Dst
         drop(o(2));

@@ -104,7 +104,7 @@ class function_analysis {
                        std::uint32_t bound = 0);
   /// The highest element index read from the tuple in register `src` (or a copy) by the
   /// get_tuple_element instructions that follow in the same block, with nothing between
-  /// that could narrow its type (a test, a call, a BIF); at least `index`.
+  /// that could narrow its type (a test, a BIF, a call it is passed to); at least `index`.
   std::uint32_t tuple_bound(const operand& src, std::uint32_t index) const;
   std::string describe(const operand& o) const;
 

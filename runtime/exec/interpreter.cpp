@@ -534,6 +534,13 @@ L_get_list : {
   STORE(I[3], t);
   NEXT(4);
 }
+L_get_list_x : {
+  term l = x[I[1]];
+  term h = car(l), t = cdr(l);
+  x[I[2]] = h;
+  x[I[3]] = t;
+  NEXT(4);
+}
 L_get_hd : {
   STORE(I[2], car(SRC(I[1])));
   NEXT(3);
@@ -564,6 +571,14 @@ L_get_list_checked : {
   STORE(I[3], t);
   NEXT(4);
 }
+L_get_list_checked_x : {
+  term l = x[I[1]];
+  if (!is_list(l)) RAISE(atoms::badarg);
+  term h = car(l), t = cdr(l);
+  x[I[2]] = h;
+  x[I[3]] = t;
+  NEXT(4);
+}
 L_get_hd_checked : {
   term l = SRC(I[1]);
   if (!is_list(l)) RAISE(atoms::badarg);
@@ -581,6 +596,12 @@ L_get_tuple_element_checked : {
   term t = SRC(I[1]);
   if (!is_tuple(t) || tuple_arity(t) <= I[4]) RAISE(atoms::badarg);
   STORE(I[3], tuple_element(t, I[2]));
+  NEXT(5);
+}
+L_get_tuple_element_checked_x : {
+  term t = x[I[1]];
+  if (!is_tuple(t) || tuple_arity(t) <= I[4]) RAISE(atoms::badarg);
+  x[I[3]] = tuple_element(t, I[2]);
   NEXT(5);
 }
 L_set_tuple_element_checked : {
