@@ -6,9 +6,9 @@
 {exports, [{elem,1}, {elem_of_pair,0}, {elem_of_one,0}, {set_literal,0}, {set_arg,1},
            {set_beyond,0}, {setelement_operands,0}, {cycle_self,0}, {cycle_pair,0},
            {record_update,0}, {later_read,1}, {later_read_of_pair,0},
-           {later_read_of_six,0}]}.
+           {later_read_of_six,0}, {read_past_call,1}, {read_past_own_call,1}]}.
 {attributes, []}.
-{labels, 27}.
+{labels, 31}.
 
 %% The second element of whatever it is given.
 {function, elem, 1, 2}.
@@ -133,3 +133,32 @@
   {label,26}.
     {move,{literal,{a,b,c,d,e,f}},{x,0}}.
     {call_ext_only,1,{extfunc,h_rt_tuple,later_read,1}}.
+
+%% The read of element 4 after a call the tuple is not passed to counts for the first read's
+%% check (bound 3)...
+{function, read_past_call, 1, 28}.
+  {label,27}.
+    {func_info,{atom,h_rt_tuple},{atom,read_past_call},1}.
+  {label,28}.
+    {allocate,1,1}.
+    {get_tuple_element,{x,0},0,{x,1}}.
+    {move,{x,0},{y,0}}.
+    {move,{x,1},{x,0}}.
+    {call_ext,1,{extfunc,erlang,abs,1}}.
+    {get_tuple_element,{y,0},3,{x,0}}.
+    {deallocate,1}.
+    return.
+
+%% ...but not after a call that is given the tuple (OTP may learn its type from that call's
+%% success): then the later read (element 5, bound 4) is checked on its own.
+{function, read_past_own_call, 1, 30}.
+  {label,29}.
+    {func_info,{atom,h_rt_tuple},{atom,read_past_own_call},1}.
+  {label,30}.
+    {allocate,1,1}.
+    {get_tuple_element,{x,0},0,{x,1}}.
+    {move,{x,0},{y,0}}.
+    {call_ext,1,{extfunc,erlang,tuple_size,1}}.
+    {get_tuple_element,{y,0},4,{x,0}}.
+    {deallocate,1}.
+    return.
