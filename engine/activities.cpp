@@ -359,10 +359,15 @@ void instance::start_child_after_commit(std::int64_t cmd) {
   eng_.workers().post([eng, weak, cmd, req] {
     auto started = eng->start_child(req);
     if (started) {
-      if (started->created) return;  // its close reaches us through run_closed
       // Started before (this is a replay): it may have closed while we were away.
-      if (auto closed = eng->closed_outcome(req.workflow_id))
-        if (auto self = weak.lock()) self->on_child_closed(cmd, closed->first, closed->second);
+      if (!started->created)
+        if (auto closed = eng->closed_outcome(req.workflow_id)) {
+          if (auto self = weak.lock()) self->on_child_closed(cmd, closed->first, closed->second);
+          return;
+        }
+      // Its close reaches us through run_closed; in a cluster, also by looking (watch_child).
+      if (eng->config().peers)
+        if (auto self = weak.lock()) self->watch_child(cmd, req.workflow_id, 0);
       return;
     }
     if (auto self = weak.lock()) {
@@ -370,6 +375,29 @@ void instance::start_child_after_commit(std::int64_t cmd) {
       self->on_child_closed(cmd, run_status::failed, why);
     }
   });
+}
+
+void instance::watch_child(std::int64_t cmd, std::string child_id, int round) {
+  engine_impl* eng = &eng_;
+  std::weak_ptr<instance> weak = weak_from_this();
+  std::int64_t delay = std::min<std::int64_t>(60000, std::int64_t{2000} << std::min(round, 5));
+  eng_.timers().add(eng_.now_ms() + delay, [eng, weak, cmd, child_id, round] {
+    eng->workers().post([eng, weak, cmd, child_id, round] {
+      auto self = weak.lock();
+      if (!self || !self->awaits_child(cmd)) return;
+      if (auto closed = eng->closed_outcome(child_id))
+        self->on_child_closed(cmd, closed->first, closed->second);
+      else
+        self->watch_child(cmd, child_id, round + 1);
+    });
+  });
+}
+
+bool instance::awaits_child(std::int64_t cmd) {
+  std::lock_guard lock(mutex_);
+  auto it = pending_.find(cmd);
+  return it != pending_.end() && it->second.type == event_type::child_started && !closing_ &&
+         !closed_ && !evicted_;
 }
 
 void instance::on_child_closed(std::int64_t cmd, run_status status, const std::string& outcome_json) {

@@ -107,6 +107,12 @@ class instance : public std::enable_shared_from_this<instance> {
   /// activity that timed out, was cancelled or has moved on is not handed out).
   bool expects_task(std::int64_t cmd, std::int32_t attempt);
   void on_child_closed(std::int64_t cmd, run_status status, const std::string& outcome_json);
+  /// In a cluster a child's close is announced by the engine that owns the child, and the
+  /// notice is lost if that engine dies first: until the outcome of child command `cmd` has
+  /// arrived, look the child up in the store now and then (after 2 s, doubling to a minute).
+  void watch_child(std::int64_t cmd, std::string child_id, int round);
+  /// Whether child command `cmd` still waits for its child's outcome.
+  bool awaits_child(std::int64_t cmd);
   result<std::string> query(std::string_view name, const vm::owned_term& args,
                             std::chrono::milliseconds timeout);
   result<void> request_cancel(std::string_view reason);
