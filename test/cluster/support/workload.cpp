@@ -95,6 +95,19 @@ int order_workload::check_all(const std::vector<std::size_t>& via, std::chrono::
     std::string problem;
     if (!outcome) {
       problem = id + ": no result (" + (last_error.empty() ? "still running" : last_error) + ")";
+      // What it and its child last recorded, for the message.
+      for (const auto& wf : {id, child_id(n)}) {
+        auto page = c.history(wf, "", 1, 1000);
+        if (!page) {
+          problem += "; " + wf + ": " + page.err().message;
+          continue;
+        }
+        problem += "; " + wf + ":";
+        auto& ev = page->events;
+        for (std::size_t k = ev.size() > 6 ? ev.size() - 6 : 0; k < ev.size(); ++k)
+          problem += " [" + std::to_string(ev[k].seq) + " " + ev[k].type + " " +
+                     ev[k].details_json.substr(0, 120) + " @" + std::to_string(ev[k].time_ms) + "]";
+      }
     } else if (outcome->status != api::run_status::completed) {
       problem = id + ": " + api::to_string(outcome->status) + " " + outcome->json;
     } else if (json::parse(outcome->json, nullptr, false) != expected_order_result(n)) {
