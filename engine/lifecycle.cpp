@@ -73,6 +73,7 @@ result<void> instance::launch(const vm::owned_term& input) {
   vm::vm& v = eng_.machine();
   vm::spawn_options o;
   o.max_heap_words = eng_.config().max_process_heap_bytes / sizeof(vm::word);
+  o.max_heap_cap_words = o.max_heap_words;  // workflow code cannot lift it
   o.embedder_data = this;
   auto self = shared_from_this();
   // The exit callback keeps the instance alive as long as its process may call natives.

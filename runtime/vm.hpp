@@ -38,6 +38,8 @@ struct vm_config {
   std::size_t max_atoms = atom_table::default_limit;
   std::size_t max_module_bytes = std::size_t{64} << 20;  ///< larger .beam files are refused
   std::size_t literal_reserve_bytes = std::size_t{8} << 30;
+  /// Spawns past this many live processes fail with system_limit (erl's +P).
+  std::size_t max_processes = std::size_t{1} << 20;
   vm_clock clock;  ///< null members: the system's steady and real-time clocks
   output_sink output;  ///< empty: write to this process's stdout and stderr
 };

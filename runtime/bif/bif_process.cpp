@@ -168,13 +168,15 @@ term process_flag2(process& p, const term* a) {
   if (flag == atoms::max_heap_size) {
     if (!is_small(value) || small_value(value) < 0) return p.badarg();
     term old = make_small(static_cast<sword>(p.max_heap_words_));
-    p.max_heap_words_ = static_cast<std::size_t>(small_value(value));
+    p.set_max_heap_words(static_cast<std::size_t>(small_value(value)));
     return old;
   }
   if (flag == atoms::min_heap_size) {
     if (!is_small(value) || small_value(value) < 0) return p.badarg();
     term old = make_small(static_cast<sword>(p.min_heap_words_));
-    p.min_heap_words_ = static_cast<std::size_t>(small_value(value));
+    std::size_t words = static_cast<std::size_t>(small_value(value));
+    if (p.max_heap_words_ && words > p.max_heap_words_) words = p.max_heap_words_;
+    p.min_heap_words_ = std::max(words, process::default_min_heap_words);
     return old;
   }
   if (flag == atoms::message_queue_data || flag == atoms::sensitive || flag == atoms::save_calls)

@@ -300,6 +300,8 @@ term append(process& p, const bs_segment_spec* segs, std::size_t n, const std::s
       std::size_t needed = (start + total + 7) / 8;
       if (needed > blob->capacity) {
         std::size_t cap = needed * 2 < min_append_capacity ? min_append_capacity : needed * 2;
+        if (!p.off_heap_account_.charge(cap - blob->capacity))
+          return p.raise_error(atoms::system_limit);
         binary_blob* grown = binary_blob::grow(blob, cap);
         if (!grown) return p.raise_error(atoms::system_limit);
         blob = grown;
@@ -323,6 +325,7 @@ term append(process& p, const bs_segment_spec* segs, std::size_t n, const std::s
   }
   std::size_t bytes = (total + 7) / 8;
   std::size_t cap = bytes * 2 < min_append_capacity ? min_append_capacity : bytes * 2;
+  if (!p.off_heap_account_.charge(cap)) return p.raise_error(atoms::system_limit);
   binary_blob* blob = binary_blob::create(bytes, cap);
   if (!blob) return p.raise_error(atoms::system_limit);
   unsigned char* data = blob->data;  // `capacity` bytes, past the declared array (binary.hpp)
@@ -377,6 +380,7 @@ term bs_init_writable(process& p, term size_hint) {
                          : 0;
   std::size_t cap = hint < min_append_capacity ? min_append_capacity : hint;
   if (cap > (std::size_t{1} << 30)) cap = std::size_t{1} << 30;
+  if (!p.off_heap_account_.charge(cap)) return p.raise_error(atoms::system_limit);
   binary_blob* blob = binary_blob::create(0, cap);
   if (!blob) return p.raise_error(atoms::system_limit);
   return make_writable(p, blob, 0, 0);

@@ -3,6 +3,7 @@
 // From-space is the process's heap block, its heap fragments and the fragments of messages
 // still in its queue (which are moved into the heap, as OTP does for on-heap message queues).
 // Everything not in the literal area is copied; literals are shared and immortal.
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -86,14 +87,17 @@ struct collector {
   }
 };
 
-// Walks one old off-heap list: moved refc binaries join the new list, dead ones are released.
-void sweep_off_heap(term* old, term** new_head) {
+// Walks one old off-heap list: moved refc binaries join the new list (their blobs' bytes are
+// added to `*kept_bytes`), dead ones are released.
+void sweep_off_heap(term* old, term** new_head, std::size_t* kept_bytes) {
   while (old) {
     term* next = reinterpret_cast<term*>(old[3].raw);
     if (is_header(old[0].raw)) {
       reinterpret_cast<binary_blob*>(old[2].raw)->release();
     } else {
-      link_off_heap(boxed_ptr(term{old[0].raw}), new_head);
+      term* moved = boxed_ptr(term{old[0].raw});
+      *kept_bytes += reinterpret_cast<const binary_blob*>(moved[2].raw)->capacity;
+      link_off_heap(moved, new_head);
     }
     old = next;
   }
@@ -154,10 +158,20 @@ bool process::collect(term* xregs, unsigned live, std::size_t need) {
 
     // off-heap binaries of every from-space area
     term* new_off_heap = nullptr;
-    sweep_off_heap(off_heap_, &new_off_heap);
-    for (heap_fragment* f = fragments_; f; f = f->next) sweep_off_heap(f->off_heap, &new_off_heap);
+    std::size_t off_heap_bytes = 0;
+    sweep_off_heap(off_heap_, &new_off_heap, &off_heap_bytes);
+    for (heap_fragment* f = fragments_; f; f = f->next)
+      sweep_off_heap(f->off_heap, &new_off_heap, &off_heap_bytes);
     for (message* m = queue_head_; m; m = m->next)
-      if (m->fragment) sweep_off_heap(m->fragment->off_heap, &new_off_heap);
+      if (m->fragment) sweep_off_heap(m->fragment->off_heap, &new_off_heap, &off_heap_bytes);
+    off_heap_account_.bytes = off_heap_bytes;
+    // The next collection comes when the binaries double (at least by min_off_heap_gc_bytes),
+    // and under a limit halfway to it, so that binaries the process dropped are freed before
+    // they could count against the limit.
+    off_heap_gc_bytes_ = std::max(min_off_heap_gc_bytes, 2 * off_heap_bytes);
+    const std::size_t limit = off_heap_account_.limit;
+    if (limit && off_heap_bytes < limit)
+      off_heap_gc_bytes_ = std::min(off_heap_gc_bytes_, off_heap_bytes + (limit - off_heap_bytes) / 2);
 
     // free from-space (keeping a large block for the next collection)
     std::size_t old_words = hend_ - heap_;
@@ -202,7 +216,8 @@ bool process::collect(term* xregs, unsigned live, std::size_t need) {
                         std::chrono::steady_clock::now() - started)
                         .count()),
       (used_before > survived ? used_before - survived : 0) * sizeof(term));
-  if (max_heap_words_ && heap_words() > max_heap_words_) return refuse();
+  if (max_heap_words_ && heap_words() + off_heap_account_.bytes / sizeof(term) > max_heap_words_)
+    return refuse();
   return true;
 }
 

@@ -96,6 +96,15 @@ term create_bin(process& p, const word* s, word n, term* x, term* E) {
   return bs_create_bin(p, segs.data(), n);
 }
 
+// Ends a process that outgrew its memory: it exits with `killed`, past any catch.
+void mark_killed(process& p) {
+  p.exit_reason_ = atoms::killed;
+  p.exited_ = true;
+  p.crashed_ = true;
+  p.exc_class_ = exception_class::exit;
+  p.exc_reason_ = atoms::killed;
+}
+
 slice_end interpret(process* pp, exec_context* ctx, std::int64_t reductions,
                     const void* const** table_out) {
   static const void* const labels[] = {
@@ -241,6 +250,13 @@ L_call_ext_only : {
   DISPATCH();
 }
 
+  // A native or the bit syntax made refc binaries past the process's collection threshold:
+  // the slice ends at the next call, and the collection at that yield frees those it dropped.
+#define OFF_HEAP_CHECK()                                                   \
+  do {                                                                     \
+    if (p.off_heap_account_.bytes > p.off_heap_gc_bytes_) FCALLS = 0;      \
+  } while (0)
+
   // Natives: the result goes to x0. On failure the exception names the native's MFA. A dirty
   // native, or one that suspends its process, parks the process instead (native_park).
 #define CALL_NATIVE(fn_word, export_word, arity_word, kind)                              \
@@ -267,6 +283,7 @@ L_call_ext_only : {
       }                                                                                  \
       goto handle_error;                                                                 \
     }                                                                                    \
+    OFF_HEAP_CHECK();                                                                    \
   } while (0)
 
 L_call_native : {
@@ -1522,6 +1539,7 @@ L_bs_create_bin : {
     }
     goto handle_error;
   }
+  OFF_HEAP_CHECK();
   if (I[5]) {
     // The compiler folds the next instructions' heap need into this one: make it free, with
     // the new binary kept as one more live register.
@@ -1537,6 +1555,7 @@ L_bs_init_writable : {
   SWAPOUT();
   x[0] = bs_init_writable(p, x[0]);
   SWAPIN();
+  OFF_HEAP_CHECK();
   NEXT(1);
 }
 
@@ -1576,19 +1595,19 @@ handle_error : {
 yield_slice : {
   // Registers are saved (CALL_CHECK). Heap fragments (natives and bit syntax allocate there
   // when the heap is full) are merged here when they outgrow the heap: code with no heap
-  // check in its loop would otherwise never collect them.
+  // check in its loop would otherwise never collect them. Likewise refc binaries: a small heap
+  // that rarely fills could otherwise hold on to gigabytes of dropped binaries.
   p.ip_ = I;
-  if (p.fragment_words() > p.heap_words() && !p.collect(x, 0, 0)) goto heap_limit;
+  if ((p.fragment_words() > p.heap_words() ||
+       p.off_heap_account_.bytes > p.off_heap_gc_bytes_) &&
+      !p.collect(x, 0, 0))
+    goto heap_limit;
   p.reductions_ += reductions - FCALLS;
   return slice_end::yielded;
 }
 heap_limit : {
   // The process outgrew its maximum heap size: it is killed, the node is unharmed.
-  p.exit_reason_ = atoms::killed;
-  p.exited_ = true;
-  p.crashed_ = true;
-  p.exc_class_ = exception_class::exit;
-  p.exc_reason_ = atoms::killed;
+  mark_killed(p);
   p.reductions_ += reductions - FCALLS;
   return slice_end::exited;
 }
@@ -1620,7 +1639,15 @@ const char* op_name(op o) {
 }
 
 slice_end run_slice(process& p, exec_context& ctx, std::int64_t reductions) {
-  return interpret(&p, &ctx, reductions, nullptr);
+  try {
+    return interpret(&p, &ctx, reductions, nullptr);
+  } catch (const std::bad_alloc&) {
+    // The machine refused memory the process asked for (a heap or fragment it needed): it is
+    // killed as if over its maximum heap size; the node and other processes go on.
+    p.owner().counters().add_heap_limit_kill(p.home_);
+    mark_killed(p);
+    return slice_end::exited;
+  }
 }
 
 void start_process(process& p, const word* entry, const term* args, unsigned arity) {

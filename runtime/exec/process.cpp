@@ -29,6 +29,15 @@ process::~process() {
   std::free(spare_);
 }
 
+void process::set_max_heap_words(std::size_t words) {
+  if (max_heap_cap_words_ && (words == 0 || words > max_heap_cap_words_)) words = max_heap_cap_words_;
+  max_heap_words_ = words;
+  off_heap_account_.limit = words * sizeof(term);
+  if (words && off_heap_gc_bytes_ > off_heap_account_.limit / 2)
+    off_heap_gc_bytes_ = off_heap_account_.limit / 2;
+  if (words && min_heap_words_ > words) min_heap_words_ = words;
+}
+
 term* process::alloc_fragment(std::size_t words) {
   // Natives that outgrow the heap allocate from chunks, not one malloc per term.
   constexpr std::size_t chunk_words = 4096;

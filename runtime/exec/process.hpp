@@ -99,6 +99,9 @@ class process {
 
   /// Head of the list of refc binaries on the heap (see heap.hpp).
   term** off_heap_head() { return &off_heap_; }
+  /// Sets max_heap_words_ (0: unlimited), held to max_heap_cap_words_; the minimum heap size
+  /// shrinks to it when larger.
+  void set_max_heap_words(std::size_t words);
 
   // ---- exceptions ---------------------------------------------------------------------------
   /// Records an exception to be raised when the current native returns `non_value`.
@@ -142,7 +145,19 @@ class process {
   std::size_t fragment_words_ = 0;
   term* off_heap_ = nullptr;
   std::size_t min_heap_words_;
-  std::size_t max_heap_words_ = 0;  ///< 0: unlimited
+  /// The most memory the process may hold, in words: its heap plus the refc binaries it
+  /// refers to (OTP's max_heap_size with include_shared_binaries). 0: unlimited. Set through
+  /// set_max_heap_words.
+  std::size_t max_heap_words_ = 0;
+  /// A ceiling on max_heap_words_ that the host imposed (0: none): process_flag cannot lift
+  /// it, and the processes this one spawns inherit it.
+  std::size_t max_heap_cap_words_ = 0;
+  /// Refc binary bytes: counted at each collection, charged for each binary made since.
+  off_heap_account off_heap_account_;
+  /// Past this many refc binary bytes the process collects at its next yield, so that
+  /// binaries it dropped are freed even when its heap rarely fills (OTP's binary vheap).
+  std::size_t off_heap_gc_bytes_ = min_off_heap_gc_bytes;
+  static constexpr std::size_t min_off_heap_gc_bytes = std::size_t{512} << 10;
   /// The previous heap block of a large heap, kept for the next collection to copy into.
   term* spare_ = nullptr;
   std::size_t spare_words_ = 0;
@@ -226,6 +241,6 @@ namespace aion::vm {
 /// A term_allocator drawing from `p`'s heap (falling back to heap fragments).
 inline term_allocator allocator_of(process& p) {
   return term_allocator{&p, [](void* c, std::size_t n) { return static_cast<process*>(c)->alloc(n); },
-                        p.off_heap_head()};
+                        p.off_heap_head(), &p.off_heap_account_};
 }
 }  // namespace aion::vm

@@ -8,7 +8,7 @@ void process_table::insert(std::shared_ptr<process> p) {
   word n = pid_number(p->pid());
   shard& s = shard_of(n);
   std::lock_guard lock(s.mutex);
-  s.map.emplace(n, std::move(p));
+  if (s.map.emplace(n, std::move(p)).second) count_.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::shared_ptr<process> process_table::find(word number) const {
@@ -25,17 +25,11 @@ std::shared_ptr<process> process_table::remove(word number) {
   if (it == s.map.end()) return nullptr;
   std::shared_ptr<process> p = std::move(it->second);
   s.map.erase(it);
+  count_.fetch_sub(1, std::memory_order_relaxed);
   return p;
 }
 
-std::size_t process_table::size() const {
-  std::size_t n = 0;
-  for (const shard& s : shards_) {
-    std::lock_guard lock(s.mutex);
-    n += s.map.size();
-  }
-  return n;
-}
+std::size_t process_table::size() const { return count_.load(std::memory_order_relaxed); }
 
 std::vector<term> process_table::pids() const {
   std::vector<term> out;

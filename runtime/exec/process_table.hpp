@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,7 @@ class process_table {
   std::shared_ptr<process> find(word number) const;
   /// Removes the process and returns the table's ownership of it.
   std::shared_ptr<process> remove(word number);
+  /// Live processes (a relaxed count: exact once spawns and exits settle).
   std::size_t size() const;
   /// Pids of every live process, in no particular order.
   std::vector<term> pids() const;
@@ -36,6 +38,7 @@ class process_table {
   };
   shard& shard_of(word n) const { return shards_[n % shard_count]; }
   mutable std::array<shard, shard_count> shards_;
+  std::atomic<std::size_t> count_{0};
 };
 
 /// Registered process names (register/2, whereis/1). Thread-safe (one mutex).

@@ -447,7 +447,12 @@ void run_dirty_native(process& p) {
   p.dirty_native_ = nullptr;
   std::vector<term> args = std::move(p.saved_x_);
   p.saved_x_.clear();
-  term r = fn(p, args.data());
+  term r;
+  try {
+    r = fn(p, args.data());
+  } catch (const std::bad_alloc&) {
+    r = p.raise_error(atoms::system_limit);  // the machine refused the memory it needed
+  }
   if (is_value(r)) {
     p.saved_x_.assign(1, r);
   } else {

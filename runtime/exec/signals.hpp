@@ -69,6 +69,9 @@ struct spawn_options {
   bool monitor = false;
   std::size_t min_heap_words = 0;
   std::size_t max_heap_words = 0;
+  /// A ceiling on the maximum heap size that the process cannot lift and its descendants
+  /// inherit (0: only the parent's, if any).
+  std::size_t max_heap_cap_words = 0;
   std::uint8_t priority = 1;
   /// Host's scheduler hint; by default the parent's.
   std::uint32_t home = UINT32_MAX;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <new>
+#include <string>
 #include <vector>
 
 #include "runtime/exec/host.hpp"
@@ -17,14 +18,30 @@ result<spawned> spawn_process(vm& v, process_host& host, process* parent, term m
   for (term l = args; is_list(l); l = cdr(l)) argv.push_back(car(l));
   if (argv.size() > 255) return error{errc::invalid_argument, "more than 255 arguments"};
 
+  if (v.processes().size() >= v.config().max_processes)
+    return error{errc::system_limit, "too many processes (the limit is " +
+                                         std::to_string(v.config().max_processes) + ")"};
+  // A ceiling the host or the parent imposed holds for every descendant.
+  std::size_t cap = opts.max_heap_cap_words;
+  if (parent && parent->max_heap_cap_words_ && (!cap || parent->max_heap_cap_words_ < cap))
+    cap = parent->max_heap_cap_words_;
+  std::size_t max_heap = opts.max_heap_words;
+  if (cap && (!max_heap || max_heap > cap)) max_heap = cap;
   std::size_t min_heap = std::max<std::size_t>(opts.min_heap_words, process::default_min_heap_words);
+  if (max_heap && min_heap > max_heap) min_heap = std::max(max_heap, process::default_min_heap_words);
   // The arguments are copied into the child's heap: make room for them up front.
   std::size_t arg_words = 0;
   for (term a : argv) arg_words += term_size(a, &v.literals());
-  auto child = std::make_shared<process>(v, host, opts.pid_number ? opts.pid_number : v.new_pid_number(),
-                                         std::max(min_heap, arg_words + 16));
+  std::shared_ptr<process> child;
+  try {
+    child = std::make_shared<process>(v, host, opts.pid_number ? opts.pid_number : v.new_pid_number(),
+                                      std::max(min_heap, arg_words + 16));
+  } catch (const std::bad_alloc&) {
+    return error{errc::system_limit, "no memory for a heap of " + std::to_string(min_heap) + " words"};
+  }
   child->min_heap_words_ = min_heap;
-  child->max_heap_words_ = opts.max_heap_words;
+  child->max_heap_cap_words_ = cap;
+  child->set_max_heap_words(max_heap);
   child->priority_ = opts.priority;
   child->embedder_data_ = opts.embedder_data;
   child->home_ = opts.home != UINT32_MAX ? opts.home : parent ? parent->home_ : 0;

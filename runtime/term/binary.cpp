@@ -69,6 +69,7 @@ term make_binary_uninit(const term_allocator& a, std::size_t size, unsigned char
     *data = reinterpret_cast<unsigned char*>(p + 2);
     return make_boxed(p);
   }
+  if (a.account && !a.account->charge(size)) return non_value;
   binary_blob* blob = binary_blob::create(size, size);
   if (!blob) return non_value;
   term* p = a.alloc(refc_bin_words);

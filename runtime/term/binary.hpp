@@ -73,7 +73,7 @@ void bitstring_origin(term t, term* origin, std::size_t* bit_offset);
 
 /// A binary holding `bytes`: a heap binary when small (or when `a.off_heap` is null, i.e. the
 /// memory is immortal), else a refc binary linked into `*a.off_heap`. non_value when out of
-/// memory.
+/// memory or larger than the limit of `a.account`.
 term make_binary(const term_allocator& a, std::string_view bytes);
 /// As make_binary with `size` bytes left for the caller to fill through `*data`.
 term make_binary_uninit(const term_allocator& a, std::size_t size, unsigned char** data);

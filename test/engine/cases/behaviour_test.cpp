@@ -132,6 +132,15 @@ BOOST_AUTO_TEST_CASE(a_runaway_workflow_harms_nothing_else) {
   auto vm_mem = run_case("w-act-memory", "vm_memory");
   CHECK_STATUS(vm_mem, run_status::completed);
   BOOST_CHECK_EQUAL(parse(vm_mem.json)[0], "error");
+  // Binaries count against the limit; one that could never fit is refused before it is
+  // allocated (64 GB); processes the workflow spawns are held to its limit.
+  CHECK_STATUS(run_case("w-bin-memory", "binary_memory"), run_status::failed);
+  auto huge = run_case("w-huge-binary", "huge_binary");
+  CHECK_STATUS(huge, run_status::failed);
+  BOOST_CHECK_NE(huge.json.find("system_limit"), std::string::npos);
+  auto spawned = run_case("w-spawned-memory", "spawned_memory");
+  CHECK_STATUS(spawned, run_status::completed);
+  BOOST_CHECK_EQUAL(parse(spawned.json), "killed");
   require(eng().terminate("w-loop"));
   CHECK_STATUS(wait("w-loop"), run_status::terminated);
 }

@@ -120,6 +120,12 @@ run(<<"signal_other">>, Input) ->
     aion:signal_workflow(maps:get(<<"target">>, Input), <<"go">>, aion:workflow_id());
 run(<<"loop">>, _) -> spin(loop);
 run(<<"memory">>, _) -> spin(memory);
+run(<<"binary_memory">>, _) -> spin(binary_memory);
+run(<<"huge_binary">>, _) -> byte_size(binary:copy(<<0>>, 1 bsl 36));
+run(<<"spawned_memory">>, _) ->
+    %% A process the workflow spawns is held to the workflow's limit.
+    {_, Ref} = spawn_monitor(fun() -> spin(memory) end),
+    receive {'DOWN', Ref, process, _, Reason} -> Reason end;
 run(<<"steps">>, Input) ->
     N = maps:get(<<"n">>, Input, 100),
     lists:foreach(fun(_) -> ok = aion:sleep(0) end, lists:seq(1, N)),
@@ -136,8 +142,11 @@ double(N) -> 2 * N.
 crash(_) -> error(boom).
 slow(Ms) -> receive after Ms -> slow end.
 spin(loop) -> spin(loop);
-spin(memory) -> grow([]).
+spin(memory) -> grow([]);
+spin(binary_memory) -> grow_binaries([]).
 
 grow(Acc) -> grow([lists:seq(1, 1000) | Acc]).
+
+grow_binaries(Acc) -> grow_binaries([binary:copy(<<1>>, 1 bsl 20) | Acc]).
 
 id(X) -> X.

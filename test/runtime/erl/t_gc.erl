@@ -1,6 +1,8 @@
 %% Garbage-collection workloads for runtime/gc tests.
 -module(t_gc).
 -export([garbage/1, keep/1, binaries/1, deep/1, id/1, matches/2]).
+-export([big_binary/1, hold_binaries/1, drop_binaries/2, child_limit/0, lift_limit/0,
+         spawn_idle/1]).
 
 %% Allocates about N * 64 bytes of short-lived tuples and lists, keeping nothing.
 garbage(N) -> garbage(N, 0).
@@ -31,3 +33,39 @@ deep(N) -> {deep(N - 1)}.
 matches(B, 0) -> B;
 matches(B, N) -> <<_, R/binary>> = B, matches2(R, B, N).
 matches2(_, B, N) -> matches(B, N - 1).
+
+%% One binary of Bytes bytes, or the error that refused it.
+big_binary(Bytes) ->
+    try byte_size(binary:copy(<<7>>, Bytes))
+    catch error:system_limit -> system_limit
+    end.
+
+%% Keeps N binaries of 100 kB each alive at once.
+hold_binaries(N) -> length(hold_binaries(N, [])).
+hold_binaries(0, Acc) -> Acc;
+hold_binaries(N, Acc) -> hold_binaries(N - 1, [binary:copy(<<N:8>>, 100000) | Acc]).
+
+%% With a live list of Live elements (a large heap that rarely fills), makes and drops N
+%% binaries of 1 MB each.
+drop_binaries(Live, N) -> drop_binaries(lists:seq(1, Live), N, 0).
+drop_binaries(Big, 0, Acc) -> Acc + length(Big);
+drop_binaries(Big, N, Acc) ->
+    drop_binaries(Big, N - 1, Acc + byte_size(binary:copy(<<N:8>>, 1 bsl 20)) div (1 bsl 20)).
+
+%% The maximum heap size a spawned process starts with.
+child_limit() ->
+    Self = self(),
+    spawn(fun() -> Self ! {limit, erlang:process_flag(max_heap_size, 0)} end),
+    receive {limit, L} -> L end.
+
+%% Tries to lift this process's maximum heap size; returns what it is afterwards.
+lift_limit() ->
+    erlang:process_flag(max_heap_size, 0),
+    erlang:process_flag(max_heap_size, 0).
+
+%% Spawns N idle processes; system_limit when the VM refuses one.
+spawn_idle(N) ->
+    try [spawn(fun() -> receive stop -> ok end end) || _ <- lists:seq(1, N)] of
+        Pids -> length(Pids)
+    catch error:system_limit -> system_limit
+    end.
