@@ -1639,11 +1639,15 @@ const char* op_name(op o) {
 }
 
 slice_end run_slice(process& p, exec_context& ctx, std::int64_t reductions) {
+  p.in_slice_ = true;
   try {
-    return interpret(&p, &ctx, reductions, nullptr);
+    slice_end end = interpret(&p, &ctx, reductions, nullptr);
+    p.in_slice_ = false;
+    return end;
   } catch (const std::bad_alloc&) {
-    // The machine refused memory the process asked for (a heap or fragment it needed): it is
-    // killed as if over its maximum heap size; the node and other processes go on.
+    // The process asked for memory past its maximum heap size, or the machine refused it: it
+    // is killed; the node and other processes go on.
+    p.in_slice_ = false;
     p.owner().counters().add_heap_limit_kill(p.home_);
     mark_killed(p);
     return slice_end::exited;

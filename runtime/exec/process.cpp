@@ -41,6 +41,13 @@ void process::set_max_heap_words(std::size_t words) {
 term* process::alloc_fragment(std::size_t words) {
   // Natives that outgrow the heap allocate from chunks, not one malloc per term.
   constexpr std::size_t chunk_words = 4096;
+  // Fragments count toward the maximum heap size as the heap does: code running in a slice
+  // that asks for more than the limit allows (erlang:make_tuple(1 bsl 30, 0)) kills the
+  // process before the memory is taken (run_slice catches the bad_alloc). Outside a slice
+  // (signal handling, the host) allocations are small and the next collection decides.
+  if (in_slice_ && max_heap_words_ &&
+      (words > max_heap_words_ || fragment_words_ > max_heap_words_ - words))
+    throw std::bad_alloc();
   heap_fragment* f = fragments_;
   if (!f || f->size - f->used < words) {
     f = heap_fragment::create(words > chunk_words ? words : chunk_words);

@@ -71,7 +71,9 @@ class process {
 
   // ---- heap ----------------------------------------------------------------------------------
   /// `words` fresh words on this process's heap, or in a new heap fragment when the heap is full.
-  /// Never collects garbage, so terms held in C++ locals stay valid. The last word before the
+  /// Never collects garbage, so terms held in C++ locals stay valid. Within a slice, throws
+  /// std::bad_alloc when the fragments would pass the maximum heap size (run_slice then kills
+  /// the process). The last word before the
   /// stack is never handed out: the interpreter pushes a return address there at its next call
   /// without a heap check (interpreter.cpp's cp_reserve).
   term* alloc(std::size_t words) {
@@ -158,6 +160,8 @@ class process {
   /// binaries it dropped are freed even when its heap rarely fills (OTP's binary vheap).
   std::size_t off_heap_gc_bytes_ = min_off_heap_gc_bytes;
   static constexpr std::size_t min_off_heap_gc_bytes = std::size_t{512} << 10;
+  /// True while run_slice runs the process (see alloc).
+  bool in_slice_ = false;
   /// The previous heap block of a large heap, kept for the next collection to copy into.
   term* spare_ = nullptr;
   std::size_t spare_words_ = 0;

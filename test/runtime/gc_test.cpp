@@ -114,6 +114,19 @@ BOOST_AUTO_TEST_CASE(a_binary_larger_than_the_maximum_heap_is_refused_before_it_
   BOOST_TEST(text(q.result_) == "1048576");
 }
 
+BOOST_AUTO_TEST_CASE(a_native_asking_for_more_than_the_maximum_heap_kills_the_process_first) {
+  // 2^23 words (64 MB) from erlang:make_tuple/2 in a process limited to 8 MB: the fragment is
+  // refused before it is allocated and the process is killed, as at a collection over the
+  // limit.
+  const auto before = machine.counters().totals().heap_limit_kills;
+  process& p = run_limited(*this, "t_gc", "huge_tuple", {make_small(1 << 23)}, 1 << 20);
+  BOOST_TEST(p.crashed_);
+  BOOST_TEST(text(p.exit_reason_) == "killed");
+  BOOST_TEST(machine.counters().totals().heap_limit_kills == before + 1);
+  process& q = run_limited(*this, "t_gc", "huge_tuple", {make_small(100'000)}, 1 << 20);
+  BOOST_TEST(text(q.result_) == "100000");
+}
+
 BOOST_AUTO_TEST_CASE(binaries_count_against_the_maximum_heap) {
   // 100 binaries of 100 kB held at once (10 MB) in a process limited to 8 MB: its heap is tiny,
   // the binaries are what outgrow the limit.

@@ -2,7 +2,7 @@
 -module(t_gc).
 -export([garbage/1, keep/1, binaries/1, deep/1, id/1, matches/2]).
 -export([big_binary/1, hold_binaries/1, drop_binaries/2, child_limit/0, lift_limit/0,
-         spawn_idle/1]).
+         spawn_idle/1, huge_tuple/1]).
 
 %% Allocates about N * 64 bytes of short-lived tuples and lists, keeping nothing.
 garbage(N) -> garbage(N, 0).
@@ -69,3 +69,6 @@ spawn_idle(N) ->
         Pids -> length(Pids)
     catch error:system_limit -> system_limit
     end.
+
+%% A tuple of N elements, built by one native call.
+huge_tuple(N) -> tuple_size(erlang:make_tuple(N, 0)).
