@@ -9,7 +9,9 @@
 #
 # Crashes are written to BUILD_DIR/exec-crashes/ (replay one with
 # BUILD_DIR/bin/beam_exec_fuzz FILE). AION_FUZZ_CORPUS=DIR keeps the corpus in DIR between runs
-# (seeded on the first one) instead of a temporary directory.
+# (seeded on the first one) instead of a temporary directory. AION_FUZZ_SEED sets libFuzzer's
+# random seed: 1 by default, so that a CI run repeats the run checked before it landed; 0 picks
+# a fresh one (for longer campaigns that look for new bugs).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
@@ -34,8 +36,11 @@ erlc -o "$corpus" "$top"/test/fuzz/seeds/*.erl
 cp "$top"/test/fuzz/regressions/*.input "$corpus"/  # inputs that once crashed
 for dir in "$@"; do cp "$dir"/*.beam "$corpus"/ 2>/dev/null || true; done
 mkdir -p "$build/exec-crashes"
-echo "fuzzing execution for ${seconds}s on $(ls "$corpus" | wc -l) seed files"
+echo "fuzzing execution for ${seconds}s on $(ls "$corpus" | wc -l) seed files (seed ${AION_FUZZ_SEED:-1})"
+log="$build/exec-fuzz.log"
+status=0
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  "$build/bin/beam_exec_fuzz" -max_total_time="$seconds" -rss_limit_mb=3072 \
-  -max_len=400000 -timeout=20 -print_final_stats=1 -artifact_prefix="$build/exec-crashes/" \
-  "$corpus"
+  "$build/bin/beam_exec_fuzz" -seed="${AION_FUZZ_SEED:-1}" -max_total_time="$seconds" \
+  -rss_limit_mb=3072 -max_len=400000 -timeout=20 -print_final_stats=1 \
+  -artifact_prefix="$build/exec-crashes/" "$corpus" > "$log" 2>&1 || status=$?
+"$top"/scripts/fuzz-report.sh "$log" "$build/exec-crashes" "$status"

@@ -3,6 +3,9 @@
 # it for SECONDS on a seed corpus of real .beam files (erlc output and OTP's own stdlib).
 #
 #   scripts/fuzz-loader.sh [SECONDS] [BUILD_DIR] [SEED_DIR...]
+#
+# AION_FUZZ_SEED: libFuzzer's random seed (1 by default, 0 for a fresh one; see fuzz-exec.sh).
+# Crashing inputs are written to BUILD_DIR/loader-crashes/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
@@ -23,7 +26,12 @@ otp=$(dirname "$(dirname "$(readlink -f "$(command -v erl)")")")
 for m in lists maps io_lib_format string gb_trees queue; do
   cp "$otp"/lib/stdlib-*/ebin/$m.beam "$corpus"/ 2>/dev/null || true
 done
-echo "fuzzing the loader for ${seconds}s on $(ls "$corpus" | wc -l) seed files"
+echo "fuzzing the loader for ${seconds}s on $(ls "$corpus" | wc -l) seed files (seed ${AION_FUZZ_SEED:-1})"
+mkdir -p "$build/loader-crashes"
+log="$build/loader-fuzz.log"
+status=0
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 \
-  "$build/bin/beam_loader_fuzz" -max_total_time="$seconds" -rss_limit_mb=3072 \
-  -max_len=400000 -timeout=20 -print_final_stats=1 "$corpus"
+  "$build/bin/beam_loader_fuzz" -seed="${AION_FUZZ_SEED:-1}" -max_total_time="$seconds" \
+  -rss_limit_mb=3072 -max_len=400000 -timeout=20 -print_final_stats=1 \
+  -artifact_prefix="$build/loader-crashes/" "$corpus" > "$log" 2>&1 || status=$?
+"$top"/scripts/fuzz-report.sh "$log" "$build/loader-crashes" "$status"
