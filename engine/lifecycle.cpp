@@ -75,6 +75,7 @@ result<void> instance::launch(const vm::owned_term& input) {
   o.max_heap_words = eng_.config().max_process_heap_bytes / sizeof(vm::word);
   o.max_heap_cap_words = o.max_heap_words;  // workflow code cannot lift it
   o.embedder_data = this;
+  o.label = std::make_shared<const std::string>(workflow_id());  // io:format lines name it
   auto self = shared_from_this();
   // The exit callback keeps the instance alive as long as its process may call natives.
   auto pid = eng_.runtime().spawn("aion_workflow", "start",

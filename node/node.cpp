@@ -47,6 +47,8 @@ struct node_parts {
   /// Whether the store answers (readiness); stopped when the store closes, kept until the end.
   std::unique_ptr<store_health> store_probe;
   std::unique_ptr<vm::runtime> runtime;
+  /// The runtime's VM once it exists (the io:format sink names workflows through it).
+  std::atomic<const vm::vm*> machine{nullptr};
   /// A node on PostgreSQL: its part in the cluster (outlives the engine and the server).
   std::unique_ptr<cluster_member> cluster;
   std::unique_ptr<engine::engine> engine;
@@ -60,19 +62,24 @@ struct node_parts {
 
 namespace {
 
-/// io:format and friends from workflow code, as log records (one per line of output).
-vm::output_sink io_to_log(logger& log) {
-  return [&log](vm::term stream, vm::term writer, std::string_view text) {
+/// io:format and friends from workflow code, as log records (one per line of output) naming
+/// the workflow whose process (or one it spawned, or its in-VM activity) wrote. `machine` is
+/// set once the runtime exists, before any workflow runs.
+vm::output_sink io_to_log(logger& log, const std::atomic<const vm::vm*>& machine) {
+  return [&log, &machine](vm::term stream, vm::term writer, std::string_view text) {
     std::string pid = vm::is_pid(writer) ? "<0." + std::to_string(vm::pid_number(writer)) + ".0>"
                                          : std::string("?");
     const char* name = stream == vm::atoms::standard_error ? "stderr" : "stdout";
-    // TODO(cleanup): name the workflow once the engine maps a pid to its workflow id.
+    const log_level level = stream == vm::atoms::standard_error ? log_level::warn : log_level::info;
+    const vm::vm* v = machine.load(std::memory_order_acquire);
+    std::shared_ptr<const std::string> workflow = v ? v->label_of(writer) : nullptr;
     while (!text.empty()) {
       auto nl = text.find('\n');
       std::string_view line = text.substr(0, nl);
-      if (!line.empty())
-        log.log(stream == vm::atoms::standard_error ? log_level::warn : log_level::info, line,
-                {{"source", "io"}, {"stream", name}, {"pid", pid}});
+      if (!line.empty() && workflow)
+        log.log(level, line, {{"source", "io"}, {"stream", name}, {"workflow_id", *workflow}, {"pid", pid}});
+      else if (!line.empty())
+        log.log(level, line, {{"source", "io"}, {"stream", name}, {"pid", pid}});
       if (nl == std::string_view::npos) break;
       text.remove_prefix(nl + 1);
     }
@@ -196,8 +203,9 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
   // 2. The VM.
   vm::runtime_config rc;
   rc.scheduler_threads = config.scheduler_threads;
-  rc.vm.output = io_to_log(log);
+  rc.vm.output = io_to_log(log, p.machine);
   p.runtime = std::make_unique<vm::runtime>(std::move(rc));
+  p.machine.store(&p.runtime->machine(), std::memory_order_release);
   p.vm_sampler = p.metrics.add_collector([&p] {
     if (!p.runtime) return;
     record_vm_totals(p.runtime->totals(), p.metrics.vm(), p.vm_heap_limit_kills);

@@ -8,6 +8,7 @@
 #include "runtime/code/instructions.hpp"
 #include "runtime/code/loader.hpp"
 #include "runtime/code/preloaded.hpp"
+#include "runtime/exec/process.hpp"
 
 namespace aion::vm {
 
@@ -61,6 +62,12 @@ vm::vm(const vm_config& cfg)
 }
 
 vm::~vm() = default;
+
+std::shared_ptr<const std::string> vm::label_of(term pid) const {
+  if (!is_pid(pid)) return nullptr;
+  auto p = processes_.find(pid_number(pid));
+  return p ? p->label_ : nullptr;
+}
 
 result<const module*> vm::load_module(std::string_view beam_bytes,
                                       const std::map<std::string, std::string>* renames) {

@@ -73,6 +73,8 @@ class vm {
   }
   /// The group leader of processes the host spawns (the standard_io server), or nil.
   term default_group_leader() const { return default_group_leader_.load(); }
+  /// The label of live process `pid` (spawn_options::label), or null. Any thread.
+  std::shared_ptr<const std::string> label_of(term pid) const;
   void set_default_group_leader(term pid) { default_group_leader_.store(pid); }
 
   /// Loads a .beam file image and makes it the module's current version. `renames` (optional)

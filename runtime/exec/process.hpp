@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "runtime/exec/signal.hpp"
@@ -200,6 +202,9 @@ class process {
   std::uint8_t priority_ = 1;      ///< 0 low, 1 normal, 2 high (scheduling hint)
   void* embedder_data_ = nullptr;  ///< set by the embedding application at spawn (the engine's
                                    ///< workflow instance); natives read it, nothing else does
+  /// What the host calls this process and those it spawns (the engine: the workflow id), for
+  /// logs; immutable once the process is in the process table (vm::label_of).
+  std::shared_ptr<const std::string> label_;
 
   // mailbox: private queue; `save_` points at the link to the next message to examine
   message* queue_head_ = nullptr;

@@ -79,6 +79,8 @@ struct spawn_options {
   word pid_number = 0;
   /// Stored in process::embedder_data_ before the process can run.
   void* embedder_data = nullptr;
+  /// process::label_ (null: the parent's).
+  std::shared_ptr<const std::string> label;
   /// Links the new process to this pid (a link signal is sent to it), as spawn_link would.
   term link_to = nil;
 };

@@ -44,6 +44,7 @@ result<spawned> spawn_process(vm& v, process_host& host, process* parent, term m
   child->set_max_heap_words(max_heap);
   child->priority_ = opts.priority;
   child->embedder_data_ = opts.embedder_data;
+  child->label_ = opts.label ? opts.label : parent ? parent->label_ : nullptr;
   child->home_ = opts.home != UINT32_MAX ? opts.home : parent ? parent->home_ : 0;
   if (arg_words) {
     heap_target target{child->alloc(arg_words), child->off_heap_head()};

@@ -317,10 +317,10 @@ BOOST_AUTO_TEST_CASE(the_node_logs_json_lines_with_workflow_ids_and_io_format_ou
              "start e2e_logs");
   require_ok(node.cli({"start", "e2e_wait", "--id", "log-cancel"}), "start e2e_wait");
   require_ok(node.cli({"cancel", "log-cancel"}), "cancel");
-  BOOST_REQUIRE(eventually([&] { return contains(node.log(), "e2e marker m-4711"); }, 10s));
+  BOOST_REQUIRE(eventually([&] { return contains(node.log(), "e2e spawned m-4711"); }, 10s));
   BOOST_CHECK_EQUAL(node.stop(), 0);
 
-  bool started = false, cancelled = false, printed = false;
+  bool started = false, cancelled = false, printed = false, by_activity = false, by_spawned = false;
   std::istringstream lines(node.log());
   for (std::string line; std::getline(lines, line);) {
     auto j = json::parse(line, nullptr, false);
@@ -331,11 +331,17 @@ BOOST_AUTO_TEST_CASE(the_node_logs_json_lines_with_workflow_ids_and_io_format_ou
     if (j.value("msg", "") == "cancellation requested" &&
         j.value("workflow_id", "") == "log-cancel")
       cancelled = true;
-    if (j.value("msg", "") == "e2e marker m-4711") printed = j.value("source", "") == "io";
+    // Each io record names the workflow whose process, activity or spawned process wrote it.
+    auto from_logger = [&] { return j.value("source", "") == "io" && j.value("workflow_id", "") == "logger"; };
+    if (j.value("msg", "") == "e2e marker m-4711") printed = from_logger();
+    if (j.value("msg", "") == "e2e activity m-4711") by_activity = from_logger();
+    if (j.value("msg", "") == "e2e spawned m-4711") by_spawned = from_logger();
   }
   BOOST_CHECK_MESSAGE(started, "no 'workflow started' record for logger");
   BOOST_CHECK_MESSAGE(cancelled, "no 'cancellation requested' record for log-cancel");
-  BOOST_CHECK_MESSAGE(printed, "io:format's line is not in the log as an io record");
+  BOOST_CHECK_MESSAGE(printed, "io:format's line is not in the log as the workflow's io record");
+  BOOST_CHECK_MESSAGE(by_activity, "the in-VM activity's line does not name its workflow");
+  BOOST_CHECK_MESSAGE(by_spawned, "the spawned process's line does not name its workflow");
 }
 
 BOOST_AUTO_TEST_CASE(every_command_has_help) {
