@@ -279,7 +279,8 @@ result<void> instance::task_failed(std::int64_t cmd, std::int32_t attempt, std::
   return commit_and_wait(lock);
 }
 
-result<bool> instance::task_lease_expired(std::int64_t cmd, std::int32_t attempt, std::int64_t task_id) {
+result<bool> instance::task_lease_expired(std::int64_t cmd, std::int32_t attempt, std::int64_t task_id,
+                                          const char* which) {
   std::unique_lock lock(mutex_);
   await_command_locked(lock, cmd);
   auto it = pending_.find(cmd);
@@ -288,7 +289,7 @@ result<bool> instance::task_lease_expired(std::int64_t cmd, std::int32_t attempt
     return error{errc::conflict, "the task is no longer expected (completed, cancelled or retried)"};
   const activity_spec& spec = *it->second.activity;
   if (!spec.heartbeat_ms && !spec.start_to_close_ms) return false;
-  const char* which = spec.heartbeat_ms ? "heartbeat" : "start_to_close";
+  if (!which) which = spec.heartbeat_ms ? "heartbeat" : "start_to_close";
   activity_attempt_failed_locked(cmd, attempt, "timeout", tuple({atom("timeout"), atom(which)}), false, task_id);
   auto committed = commit_and_wait(lock);
   if (!committed) return committed.err();

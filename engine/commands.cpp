@@ -337,7 +337,12 @@ void instance::enqueue_task_locked(std::int64_t cmd, std::int32_t attempt, std::
                                                              {"input", spec.input.get()},
                                                              {"lease_ms", vm::make_integer(a, lease_ms)},
                                                              {"heartbeat_ms", spec.heartbeat_ms ? vm::make_integer(a, *spec.heartbeat_ms)
-                                                                                                : vm::atoms::undefined}});
+                                                                                                : vm::atoms::undefined},
+                                                             // With heartbeats the lease follows them: the poll
+                                                             // gives the token start_to_close's deadline.
+                                                             {"start_to_close_ms", spec.heartbeat_ms && spec.start_to_close_ms
+                                                                                       ? vm::make_integer(a, *spec.start_to_close_ms)
+                                                                                       : vm::atoms::undefined}});
                                  }).get());
   tasks_to_enqueue_.push_back(std::move(t));
 }

@@ -100,8 +100,10 @@ class instance : public std::enable_shared_from_this<instance> {
   /// A task was leased again after its previous lease ran out: the worker stopped heartbeating
   /// (or overran start_to_close). With a heartbeat or start_to_close timeout, that attempt
   /// fails with {timeout, heartbeat | start_to_close} and the task is consumed (true); without
-  /// either, the same attempt is handed out again (false).
-  result<bool> task_lease_expired(std::int64_t cmd, std::int32_t attempt, std::int64_t task_id);
+  /// either, the same attempt is handed out again (false). `which` names the timeout when the
+  /// caller knows it (start_to_close passed while the worker heartbeats).
+  result<bool> task_lease_expired(std::int64_t cmd, std::int32_t attempt, std::int64_t task_id,
+                                  const char* which = nullptr);
   bool activity_cancel_requested(std::int64_t cmd);
   /// Whether attempt `attempt` of remote activity `cmd` is still awaited (a task for an
   /// activity that timed out, was cancelled or has moved on is not handed out).

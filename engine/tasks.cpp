@@ -24,13 +24,17 @@ struct task_token {
   std::int32_t attempt = 1;
   std::int64_t cmd = 0;
   persistence::run_key run;
+  /// When start_to_close runs out for an activity that also heartbeats (its lease then
+  /// follows the heartbeats): milliseconds since the epoch, 0 for none.
+  std::int64_t deadline_ms = 0;
 };
 
 // A token is the hex of its fields joined by newlines (identifiers hold no control characters).
 std::string encode_token(const task_token& t) {
   std::string plain = std::to_string(t.task_id) + "\n" + std::to_string(t.lease_token) + "\n" +
                       std::to_string(t.extend_ms) + "\n" + std::to_string(t.attempt) + "\n" +
-                      std::to_string(t.cmd) + "\n" + t.run.run_id + "\n" + t.run.workflow_id;
+                      std::to_string(t.cmd) + "\n" + t.run.run_id + "\n" + t.run.workflow_id + "\n" +
+                      std::to_string(t.deadline_ms);
   static const char hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(plain.size() * 2);
@@ -61,7 +65,9 @@ std::optional<task_token> decode_token(std::string_view text) {
       parts.push_back(plain.substr(start, i - start));
       start = i + 1;
     }
-  if (parts.size() != 7 || parts[5].empty() || parts[6].empty()) return std::nullopt;
+  // Seven fields from nodes before the deadline was added (a rolling upgrade), eight since.
+  if ((parts.size() != 7 && parts.size() != 8) || parts[5].empty() || parts[6].empty())
+    return std::nullopt;
   task_token t;
   try {
     std::size_t used = 0;
@@ -75,6 +81,7 @@ std::optional<task_token> decode_token(std::string_view text) {
     t.extend_ms = number(parts[2]);
     t.attempt = static_cast<std::int32_t>(number(parts[3]));
     t.cmd = number(parts[4]);
+    if (parts.size() == 8) t.deadline_ms = number(parts[7]);
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -99,8 +106,8 @@ result<void> extend(persistence::store& store, const task_token& t) {
   return store_error(held.err(), "cannot extend the task's lease");
 }
 
-result<std::shared_ptr<instance>> holder(engine_impl& e, const task_token& t) {
-  if (auto r = extend(e.store(), t); !r) return r.err();
+// The workflow instance awaiting the task.
+result<std::shared_ptr<instance>> awaiting(engine_impl& e, const task_token& t) {
   auto inst = e.instance_of(t.run.workflow_id, true);
   if (!inst) {
     if (inst.err().code == errc::failed_precondition)
@@ -109,6 +116,17 @@ result<std::shared_ptr<instance>> holder(engine_impl& e, const task_token& t) {
   }
   if ((*inst)->key().run_id != t.run.run_id) return error{errc::conflict, "the run that scheduled the task is over"};
   return inst;
+}
+
+// The workflow instance awaiting the task, after its lease is extended; past the task's
+// start_to_close deadline, the attempt times out instead (conflict: the worker should stop).
+result<std::shared_ptr<instance>> holder(engine_impl& e, const task_token& t) {
+  if (t.deadline_ms && e.now_ms() > t.deadline_ms) {
+    if (auto inst = awaiting(e, t)) (void)(*inst)->task_lease_expired(t.cmd, t.attempt, t.task_id, "start_to_close");
+    return error{errc::conflict, "the activity's start_to_close timeout has passed"};
+  }
+  if (auto r = extend(e.store(), t); !r) return r.err();
+  return awaiting(e, t);
 }
 
 }  // namespace
@@ -200,6 +218,9 @@ result<std::optional<activity_task>> engine_impl::poll(std::string_view queue, s
     term heartbeat = payload_field(v, p, "heartbeat_ms");
     if (vm::is_value(heartbeat))
       if (auto ms = vm::integer_to_int64(heartbeat)) out.heartbeat_timeout = std::chrono::milliseconds(*ms);
+    term start_to_close = payload_field(v, p, "start_to_close_ms");
+    if (vm::is_value(start_to_close))
+      if (auto ms = vm::integer_to_int64(start_to_close)) token.deadline_ms = now_ms() + *ms;
     out.task_token = encode_token(token);
     return std::optional<activity_task>(std::move(out));
   }
@@ -209,6 +230,13 @@ result<std::optional<activity_task>> engine_impl::poll(std::string_view queue, s
 result<bool> engine_impl::heartbeat(std::string_view text) {
   auto token = decode_token(text);
   if (!token) return bad_token();
+  if (token->deadline_ms && now_ms() > token->deadline_ms) {
+    // start_to_close has passed while the worker heartbeats: that attempt timed out, and the
+    // worker should stop as if cancelled.
+    if (auto inst = awaiting(*this, *token))
+      (void)(*inst)->task_lease_expired(token->cmd, token->attempt, token->task_id, "start_to_close");
+    return true;
+  }
   if (auto r = extend(*cfg_.store, *token); !r) return r.err();
   auto inst = instance_of(token->run.workflow_id, true);
   if (!inst) {

@@ -59,6 +59,24 @@ BOOST_AUTO_TEST_CASE(missed_heartbeat_times_out_the_attempt_and_redelivers) {
   BOOST_CHECK_EQUAL(parse(wait("w-hb").json), json({"ok", "done"}));
 }
 
+BOOST_AUTO_TEST_CASE(start_to_close_bounds_a_task_whose_worker_keeps_heartbeating) {
+  // The lease follows the heartbeats (2 s), but the attempt may run 400 ms in all: the
+  // heartbeat past that asks the worker to stop, and the attempt times out as start_to_close.
+  start("wf_sdk", "w-hb-stc", input("remote_heartbeat_start_to_close"));
+  auto t = poll_one(eng(), "q-hb-stc");
+  const auto polled = std::chrono::steady_clock::now();
+  bool stop = false;
+  for (int i = 0; i < 40 && !stop; ++i) {
+    std::this_thread::sleep_for(50ms);
+    stop = require(eng().heartbeat(t.task_token));
+  }
+  BOOST_CHECK(stop);
+  BOOST_CHECK(std::chrono::steady_clock::now() - polled >= 400ms);
+  BOOST_CHECK_EQUAL(parse(wait("w-hb-stc").json), json({"error", {"timeout", "start_to_close"}}));
+  BOOST_CHECK(!eng().complete(t.task_token, "1").ok());
+  BOOST_CHECK_EQUAL(count_of(event_types("w-hb-stc"), "activity_completed"), 0u);
+}
+
 BOOST_AUTO_TEST_CASE(schedule_to_close_bounds_a_task_nobody_takes) {
   start("wf_sdk", "w-stc-remote", input("remote_schedule_to_close"));
   BOOST_REQUIRE(eventually([&] { return count_of(event_types("w-stc-remote"), "activity_failed") == 1; }));

@@ -36,6 +36,10 @@ run(<<"remote">>, _) ->
 run(<<"remote_heartbeat">>, _) ->
     aion:activity(<<"remote.hb">>, 1, #{task_queue => <<"q-hb">>, heartbeat_ms => 300,
                                         retry => #{max_attempts => 2, initial_interval_ms => 10}});
+run(<<"remote_heartbeat_start_to_close">>, _) ->
+    aion:activity(<<"remote.hb">>, 1, #{task_queue => <<"q-hb-stc">>, heartbeat_ms => 2000,
+                                        start_to_close_ms => 400,
+                                        retry => #{max_attempts => 1}});
 run(<<"remote_schedule_to_close">>, _) ->
     R = aion:activity(<<"remote.nobody">>, 1, #{task_queue => <<"q-nobody">>,
                                                 schedule_to_close_ms => 200}),
