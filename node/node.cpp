@@ -44,6 +44,10 @@ struct node_parts {
   store_metrics store_observer{metrics};
   std::unique_ptr<metrics::metrics_server> metrics_server;
   std::unique_ptr<persistence::store> store;
+  /// In a cluster, a second handle on the same database for heartbeats and shard leases, so
+  /// that they never queue behind the workflows' traffic for the main store's connections (a
+  /// node whose heartbeat waited out the timeout would be declared dead under load).
+  std::unique_ptr<persistence::store> cluster_store;
   /// Whether the store answers (readiness); stopped when the store closes, kept until the end.
   std::unique_ptr<store_health> store_probe;
   std::unique_ptr<vm::runtime> runtime;
@@ -193,9 +197,18 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
     store_name = "postgresql";
   }
   so.observer = &p.store_observer;
+  persistence::store_options cluster_so = so;
   auto store = persistence::open_store(std::move(so));
   if (!store) return "cannot open the store (" + store_name + "): " + store.err().to_string();
   p.store = std::move(*store);
+  if (clustered) {
+    auto& pg = std::get<persistence::postgres_options>(cluster_so.backend);
+    pg.pool_size = 1;
+    pg.commit_lanes = 1;  // unused: the cluster commits no workflow steps
+    auto cs = persistence::open_store(std::move(cluster_so));
+    if (!cs) return "cannot open the store for the cluster: " + cs.err().to_string();
+    p.cluster_store = std::move(*cs);
+  }
   log.info("store open", {{"backend", std::string(p.store->backend_name())},
                           {"schema_version", std::to_string(p.store->schema_version())}});
   p.store_probe = std::make_unique<store_health>(*p.store, store_health::options{});
@@ -264,7 +277,7 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
                        {"auth", config.auth_token.empty() ? "none" : "token"}});
   // 5. The cluster: heartbeats and this node's shards (their open workflows replay).
   if (p.cluster) {
-    if (auto why = p.cluster->join(*p.store, p.address)) return *why;
+    if (auto why = p.cluster->join(*p.cluster_store, p.address)) return *why;
   }
   if (!config.ready_file.empty()) {
     if (!write_ready_file(config.ready_file, p.address))
@@ -295,6 +308,7 @@ void node::shutdown() {
   // the health endpoint may still be reading it (it no longer touches the store).
   if (p.store_probe) p.store_probe->request_stop();
   if (p.store) p.store->close();
+  if (p.cluster_store) p.cluster_store->close();
   if (p.store_probe) p.store_probe->stop();
   p.store = nullptr;
   if (!p.ready_file.empty()) {

@@ -80,13 +80,19 @@ sys.exit(0 if ok else 1)' "$count"; then break; fi
 }
 
 joined() { local IFS=,; echo "$*"; }
+# On a failed measurement: what the nodes logged (warnings and errors).
+node_logs() {
+  local f
+  for f in "$work"/node-*.log; do echo "--- $(basename "$f")" >&2; tail -40 "$f" >&2; done
+  exit 1
+}
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 echo "| nodes | clients | starts/s | workflows/s end to end |"
 echo "|---:|---:|---:|---:|"
 for n in 1 3; do
   start_nodes "$n" "t$n"
-  out=$("$build/bin/aion-cluster-bench" --addresses "$(joined "${addresses[@]}")" --mode throughput --clients 64 --seconds "$seconds")
+  out=$("$build/bin/aion-cluster-bench" --addresses "$(joined "${addresses[@]}")" --mode throughput --clients 64 --seconds "$seconds") || node_logs
   stop_nodes
   echo "| $n | 64 | $(field starts_per_s "$out") | $(field workflows_per_s "$out") |"
 done
@@ -95,6 +101,6 @@ echo "| nodes | workflows | victim's share | stalled (its workflows) | median s 
 echo "|---:|---:|---:|---:|---:|---:|"
 start_nodes 3 f
 out=$("$build/bin/aion-cluster-bench" --addresses "$(joined "${addresses[@]}")" --mode failover \
-  --workflows "$workflows" --period-ms 500 --victim-pid "${pids[2]}" --victim-address "${addresses[2]}")
+  --workflows "$workflows" --period-ms 500 --victim-pid "${pids[2]}" --victim-address "${addresses[2]}") || node_logs
 stop_nodes
 echo "| 3 | $workflows | $(field victim_share "$out") | $(field stalled "$out") of ~$(field expected_stalled "$out") | $(field median_s "$out") | $(field max_s "$out") |"
