@@ -290,6 +290,11 @@ void shard_manager::publish(routing_table table) {
   routes_ = std::move(shared);
 }
 
+std::optional<std::string> shard_manager::unsettled() const {
+  std::lock_guard lock(mutex_);
+  return unsettled_;
+}
+
 void shard_manager::check_takeovers() {
   if (takeover_shards_ == 0 || engine_.stats().recovering != 0) return;
   observer_->takeover_done(takeover_shards_, steady::now() - takeover_began_);
@@ -313,6 +318,7 @@ void shard_manager::tick() {
     else observer_->store_trouble("cannot list the shard leases: " + leases.err().to_string());
     renew_due(steady::now());
     std::lock_guard lock(mutex_);
+    unsettled_ = "cannot read the cluster's membership and leases";
     observer_->tick_done(held_.size(), 0, shard_count_);
     return;
   }
@@ -331,6 +337,7 @@ void shard_manager::tick() {
     leaving = stop_;
   }
   std::size_t acquired = 0;
+  std::size_t waiting = 0;  // assigned here, still held by another node
   if (self_live && !leaving) {
     auto mine = rendezvous_shards(options_.node_id, view->live, shard_count_);
     std::set<std::uint32_t> desired(mine.begin(), mine.end());
@@ -348,12 +355,16 @@ void shard_manager::tick() {
       if (owns(s)) continue;
       const auto& row = table.shards[s];
       bool free = row.owner.empty() || row.owner == options_.node_id || row.expires_at <= now;
-      if (!free) continue;  // its holder releases it, or its lease runs out
+      if (!free) {  // its holder releases it, or its lease runs out
+        ++waiting;
+        continue;
+      }
       {
         std::lock_guard lock(mutex_);
         if (stop_) break;
       }
       if (acquire(s)) ++acquired;
+      else ++waiting;
     }
     if (acquired > 0 && takeover_shards_ == 0) takeover_began_ = began;
     takeover_shards_ += acquired;
@@ -373,6 +384,17 @@ void shard_manager::tick() {
   }
   publish(std::move(table));
   check_takeovers();
+  {
+    std::lock_guard lock(mutex_);
+    if (leaving)
+      unsettled_ = "leaving the cluster";
+    else if (!self_live)
+      unsettled_ = "not live in the cluster (its heartbeats do not reach the store)";
+    else if (waiting > 0)
+      unsettled_ = std::to_string(waiting) + " assigned shards are still held elsewhere";
+    else
+      unsettled_.reset();
+  }
   if (options_.code_refresh.count() > 0 && steady::now() - last_code_refresh_ >= options_.code_refresh) {
     last_code_refresh_ = steady::now();
     if (auto r = engine_.refresh_code(); !r) observer_->store_trouble(r.err().message);

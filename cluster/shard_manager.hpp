@@ -101,6 +101,10 @@ class shard_manager {
   void refresh_soon();
   /// A write on `shard` was fenced: the engine has dropped it; forget the lease.
   void shard_lost(std::uint32_t shard);
+  /// Why this node is not settled in the cluster as of its last reconciliation, or nullopt
+  /// when it is live and holds every shard assigned to it and none other (readiness: the node
+  /// owns or has given up its shards).
+  std::optional<std::string> unsettled() const;
 
   const cluster_options& options() const { return options_; }
 
@@ -136,12 +140,13 @@ class shard_manager {
   persistence::cluster_info info_;
   std::unique_ptr<membership> members_;  // the manager's thread only (after start)
 
-  mutable std::mutex mutex_;  // guards held_, stop_, wake_, routes_, started_, left_
+  mutable std::mutex mutex_;  // guards held_, stop_, wake_, routes_, started_, left_, unsettled_
   std::condition_variable cv_;
   std::map<std::uint32_t, held_lease> held_;
   std::unique_ptr<std::atomic<bool>[]> owns_;  // indexed by shard; mirrors held_
   std::shared_ptr<const routing_table> routes_;
   bool stop_ = false, wake_ = false, started_ = false, left_ = false;
+  std::optional<std::string> unsettled_{"not reconciled yet"};
   std::uint64_t generation_ = 0;  // the manager's thread only
   std::thread thread_;
 

@@ -137,6 +137,14 @@ void cluster_member::engine_ready(engine::engine& engine) {
   parts_->context.engine = &engine;
 }
 
+std::optional<std::string> cluster_member::shard_problem() const {
+  if (auto* m = parts_->context.manager.load()) {
+    if (auto why = m->unsettled()) return "cluster: " + *why;
+    return std::nullopt;
+  }
+  return std::string("cluster: not joined yet");
+}
+
 std::optional<std::string> cluster_member::join(persistence::store& store,
                                                 const host_port& api_address) {
   auto& p = *parts_;

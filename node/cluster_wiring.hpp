@@ -48,6 +48,9 @@ class cluster_member {
 
   /// The engine is open (and outlives leave()): other nodes' calls may reach it.
   void engine_ready(engine::engine& engine);
+  /// Why the node is not ready as far as its shards go (not joined yet, shards still moving,
+  /// its heartbeats failing), or nullopt. Any thread.
+  std::optional<std::string> shard_problem() const;
   /// Joins the cluster once the API serves at `api_address` (advertised unless --advertise
   /// says otherwise): heartbeats and takes this node's shards. Returns why it could not.
   std::optional<std::string> join(persistence::store& store, const host_port& api_address);

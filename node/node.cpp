@@ -114,9 +114,8 @@ std::optional<std::string> readiness_problem(const node_parts& p) {
   if (p.store_probe) {
     if (auto why = p.store_probe->problem()) return why;
   }
-  // TODO(cleanup): the shard condition. Once cluster_member can tell whether this node holds
-  // (or has released) every shard assigned to it, return its reason here; a node alone on
-  // SQLite owns every shard from the start.
+  // A node alone on SQLite owns every shard from the start.
+  if (p.cluster) return p.cluster->shard_problem();
   return std::nullopt;
 }
 

@@ -97,6 +97,7 @@ BOOST_AUTO_TEST_CASE(a_lone_node_holds_every_shard_and_releases_them_when_it_lea
   BOOST_REQUIRE(a.manager->start().ok());
   // start() reconciles once before it returns: a lone node holds everything at once.
   BOOST_CHECK(a.engine_shards() == all_shards());
+  BOOST_CHECK(!a.manager->unsettled());  // ready as far as shards go
   auto routes = a.manager->routes();
   BOOST_REQUIRE(routes);
   BOOST_CHECK_EQUAL(routes->shard_count, shards);
@@ -131,6 +132,8 @@ BOOST_AUTO_TEST_CASE(a_second_node_gets_its_rendezvous_share_handed_over_with_ne
       },
       10s);
   BOOST_CHECK_MESSAGE(split, "a holds " << a.engine_shards().size() << ", b holds " << b.engine_shards().size());
+  // Both settle (readiness) once the hand-over is done.
+  BOOST_CHECK(e2e::eventually([&] { return !a.manager->unsettled() && !b.manager->unsettled(); }, 5s));
   auto after = b.store->cluster().list_shard_leases();
   BOOST_REQUIRE(after.ok());
   for (const auto& l : *after) {
@@ -159,6 +162,7 @@ BOOST_AUTO_TEST_CASE(a_node_that_loses_its_database_gives_its_shards_up_and_the_
   // run out, and B takes them once they have.
   a.store->close();
   BOOST_CHECK(e2e::eventually([&] { return a.engine_shards().empty(); }, 3s));
+  BOOST_CHECK(a.manager->unsettled().has_value());  // not ready
   BOOST_CHECK(e2e::eventually([&] { return b.engine_shards() == all_shards(); }, 10s));
   for (std::uint32_t s = 0; s < shards; ++s) BOOST_CHECK(!a.manager->owns(s));
 }
