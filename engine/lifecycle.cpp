@@ -129,7 +129,7 @@ void instance::on_process_exit(const vm::process_exit& e) {
   }
   if (e.crashed) {
     std::string cls(v.atoms().name(vm::exception_class_atom(e.exc_class)));
-    std::string reason = e.exc_reason.to_string(v);
+    std::string reason = vm::format_term_readable(v.atoms(), e.exc_reason.get());
     vm::owned_term reason_term = e.exc_reason;
     vm::owned_term full = e.reason;
     std::string json = "{\"class\":" + json_string(v, cls) + ",\"reason\":" + json_string(v, reason) +

@@ -167,9 +167,29 @@ void print_bitstring(term t, std::string& out) {
   out += ">>";
 }
 
+// A binary of printable ASCII (and newlines, tabs) as ~p shows it: <<"text">>. False, writing
+// nothing, for any other bitstring.
+bool print_text_binary(term t, std::string& out) {
+  bit_view v = bitstring_view(t);
+  if (!v.byte_aligned() || v.byte_size() == 0) return false;
+  std::string_view bytes = v.as_string_view();
+  for (unsigned char c : bytes)
+    if ((c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f) return false;
+  out += "<<\"";
+  for (char c : bytes) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else out.push_back(c);
+  }
+  out += "\">>";
+  return true;
+}
+
 class printer {
  public:
-  printer(const atom_table& atoms, std::string& out) : atoms_(atoms), out_(out) {}
+  printer(const atom_table& atoms, std::string& out, bool text_binaries = false)
+      : atoms_(atoms), out_(out), text_binaries_(text_binaries) {}
 
   void run(term t) {
     push(t);
@@ -313,7 +333,9 @@ class printer {
       }
       case subtag::heap_bin:
       case subtag::refc_bin:
-      case subtag::sub_bin: print_bitstring(t, out_); break;
+      case subtag::sub_bin:
+        if (!text_binaries_ || !print_text_binary(t, out_)) print_bitstring(t, out_);
+        break;
       case subtag::flatmap:
       case subtag::hashmap: {
         std::size_t mark = pairs_.size();
@@ -343,6 +365,7 @@ class printer {
 
   const atom_table& atoms_;
   std::string& out_;
+  bool text_binaries_;
   std::vector<item> todo_;   // what is left to print, next last
   std::vector<term> pairs_;  // keys and values of the maps being printed, innermost last
 };
@@ -461,6 +484,13 @@ void print_term(const atom_table& atoms, term t, std::string& out) {
 std::string format_term(const atom_table& atoms, term t) {
   std::string out;
   print_term(atoms, t, out);
+  return out;
+}
+
+std::string format_term_readable(const atom_table& atoms, term t) {
+  std::string out;
+  printer p(atoms, out, /*text_binaries=*/true);
+  p.run(t);
   return out;
 }
 

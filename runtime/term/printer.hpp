@@ -21,6 +21,10 @@ class atom_table;
 void print_term(const atom_table& atoms, term t, std::string& out);
 /// print_term into a new string.
 std::string format_term(const atom_table& atoms, term t);
+/// As format_term, except that a binary of printable ASCII text (newlines and tabs allowed)
+/// prints as ~p shows it, <<"text">>, instead of its bytes: for error reasons in logs and API
+/// answers, where <<98,97,100>> helps nobody.
+std::string format_term_readable(const atom_table& atoms, term t);
 /// A float as erl prints it with ~w (e.g. 1.0, 0.1, 1.0e10, 1.2345678901234568e17): the
 /// shortest digits that read back as `d`, in plain notation unless scientific is shorter
 /// (plain wins ties), and always scientific for whole numbers of 2^53 or more.

@@ -35,6 +35,10 @@ BOOST_AUTO_TEST_CASE(uncaught_exceptions_fail_with_class_reason_and_stack) {
   BOOST_CHECK_EQUAL(parse(t.json)["class"], "throw");
   BOOST_CHECK_EQUAL(parse(t.json)["reason"], "oops");
 
+  // Text in binaries reads as text in the reason (as ~p shows it), not as a byte list.
+  auto text = run_case("w-fail-text", "fail_text");
+  BOOST_CHECK_EQUAL(parse(text.json)["reason"], "{no_such_order,<<\"o-17\">>}");
+
   auto b = run_case("w-badarg", "badarg");
   CHECK_STATUS(b, run_status::failed);
   BOOST_CHECK_EQUAL(parse(b.json)["reason"], "badarg");

@@ -9,6 +9,7 @@ run(<<"echo">>, Input) ->
       atoms => [true, false, null, other], <<"bin_key">> => -7};
 run(<<"fail">>, _) -> error({bad, thing});
 run(<<"throw">>, _) -> throw(oops);
+run(<<"fail_text">>, _) -> error({no_such_order, <<"o-17">>});
 run(<<"badarg">>, _) -> atom_to_list(id(123));
 run(<<"vm_activity">>, Input) ->
     {ok, A} = aion:activity({wf_sdk, double}, maps:get(<<"n">>, Input, 21), #{}),

@@ -23,6 +23,14 @@ BOOST_AUTO_TEST_CASE(terms_print_as_erl_prints_them_with_w) {
     BOOST_CHECK_EQUAL(format_term(atoms, erl(*this, c.input)), c.printed);
 }
 
+BOOST_AUTO_TEST_CASE(readable_form_shows_text_binaries_as_p_does_and_the_rest_as_w) {
+  BOOST_CHECK_EQUAL(format_term_readable(atoms, erl(*this, "{badmatch,<<\"no such \\\"order\\\"\">>}")),
+                    "{badmatch,<<\"no such \\\"order\\\"\">>}");
+  BOOST_CHECK_EQUAL(format_term_readable(atoms, erl(*this, "[<<\"a\\nb\">>,<<1,2>>,<<>>,<<200>>]")),
+                    "[<<\"a\\nb\">>,<<1,2>>,<<>>,<<200>>]");
+  BOOST_CHECK_EQUAL(format_term(atoms, erl(*this, "<<\"hi\">>")), "<<104,105>>");
+}
+
 BOOST_AUTO_TEST_CASE(floats_print_in_erl_shortest_round_trip_form) {
   for (const float_case& c : float_cases)
     BOOST_CHECK_MESSAGE(format_float_short(std::bit_cast<double>(c.bits)) == c.printed,
