@@ -99,10 +99,12 @@ void record_vm_totals(const vm::runtime_totals& t, metrics::vm_metrics& vm_metri
   sample.run_queue = t.run_queue;
   sample.reductions = t.reductions;
   sample.code_memory_bytes = t.literal_bytes;
+  sample.process_memory_bytes = t.process_bytes;
+  sample.binary_memory_bytes = t.binary_bytes;
+  sample.atom_memory_bytes = t.atom_bytes;
   sample.gc_collections = t.gc_collections;
   sample.gc_reclaimed_bytes = t.gc_reclaimed_bytes;
   sample.gc_seconds = static_cast<double>(t.gc_ns) / 1e9;
-  // TODO(cleanup): process heap, binary and atom memory once the runtime keeps those totals.
   vm_metrics.record(sample);
   for (; reported < t.heap_limit_kills; ++reported)
     vm_metrics.limit_exceeded(metrics::process_limit::heap);

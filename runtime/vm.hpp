@@ -103,10 +103,10 @@ class vm {
                                        const std::map<std::string, std::string>* renames = nullptr);
 
   std::unique_ptr<code_registry> code_;
+  vm_counters counters_;  // before processes_: an exiting process reports its memory here
   process_table processes_;
   name_registry names_;
   timer_service timers_;
-  vm_counters counters_;
   void* embedder_ = nullptr;
   std::atomic<term> default_group_leader_{nil};
   std::atomic<word> next_ref_{1};

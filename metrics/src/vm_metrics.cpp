@@ -7,7 +7,6 @@ namespace aion::metrics {
 const char* to_string(process_limit limit) noexcept {
   switch (limit) {
     case process_limit::heap: return "heap";
-    case process_limit::reductions: return "reductions";
   }
   return "unknown";
 }
@@ -26,12 +25,10 @@ vm_metrics::vm_metrics(detail::registry_core& core)
                                   "Bytes reclaimed by garbage collection.")),
       gc_seconds_(&core.sampled("aion_vm_gc_seconds_total", "Time spent in garbage collection.")),
       limit_kills_(&core.counter("aion_vm_process_limit_kills_total",
-                                 "Processes killed for exceeding a limit, by limit (heap, "
-                                 "reductions).",
+                                 "Processes killed for exceeding a limit, by limit (heap: "
+                                 "their maximum heap size, binaries included).",
                                  {{"limit", false}})) {
-  for (auto limit : {process_limit::heap, process_limit::reductions}) {
-    limit_kills_->at({to_string(limit)});
-  }
+  limit_kills_->at({to_string(process_limit::heap)});
 }
 
 void vm_metrics::record(const vm_sample& sample) {

@@ -4,6 +4,7 @@
 #include <new>
 
 #include "runtime/exec/host.hpp"
+#include "runtime/vm.hpp"
 
 namespace aion::vm {
 
@@ -17,6 +18,7 @@ process::process(vm& owner, process_host& host, word pid_number, word min_heap_w
 }
 
 process::~process() {
+  owner().counters().add_process_memory(home_, -static_cast<std::int64_t>(accounted_bytes_));
   clear_mailbox();
   release_off_heap(off_heap_);
   for (heap_fragment* f = fragments_; f; f = f->next) release_off_heap(f->off_heap);
@@ -27,6 +29,13 @@ process::~process() {
   }
   std::free(heap_);
   std::free(spare_);
+}
+
+void process::account_memory() {
+  const std::size_t now = memory_words() * sizeof(term);
+  owner().counters().add_process_memory(home_, static_cast<std::int64_t>(now) -
+                                                   static_cast<std::int64_t>(accounted_bytes_));
+  accounted_bytes_ = now;
 }
 
 void process::set_max_heap_words(std::size_t words) {

@@ -103,6 +103,9 @@ class process {
 
   /// Head of the list of refc binaries on the heap (see heap.hpp).
   term** off_heap_head() { return &off_heap_; }
+  /// Reports the change in memory_words() since the last report to the VM's counters (after
+  /// each slice; the destructor takes the rest back).
+  void account_memory();
   /// Sets max_heap_words_ (0: unlimited), held to max_heap_cap_words_; the minimum heap size
   /// shrinks to it when larger.
   void set_max_heap_words(std::size_t words);
@@ -164,6 +167,8 @@ class process {
   static constexpr std::size_t min_off_heap_gc_bytes = std::size_t{512} << 10;
   /// True while run_slice runs the process (see alloc).
   bool in_slice_ = false;
+  /// Bytes last reported to the VM's process-memory counter (account_memory).
+  std::size_t accounted_bytes_ = 0;
   /// The previous heap block of a large heap, kept for the next collection to copy into.
   term* spare_ = nullptr;
   std::size_t spare_words_ = 0;

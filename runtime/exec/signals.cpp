@@ -427,6 +427,7 @@ drive_result drive_process(process& p, exec_context& ctx) {
   const std::int64_t reductions_before = p.reductions_;
   const slice_end end = run_slice(p, ctx);
   p.owner().counters().add_reductions(p.home_, p.reductions_ - reductions_before);
+  p.account_memory();
   switch (end) {
     case slice_end::yielded:
       p.state_.store(process_state::runnable, std::memory_order_seq_cst);

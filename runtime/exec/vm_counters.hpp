@@ -15,6 +15,8 @@ struct vm_counter_totals {
   std::uint64_t gc_ns = 0;
   std::uint64_t gc_reclaimed_bytes = 0;
   std::uint64_t heap_limit_kills = 0;
+  /// Bytes of process heaps, stacks and heap fragments, as of each process's last slice.
+  std::uint64_t process_memory_bytes = 0;
 };
 
 /// The counters of one VM. Writers pick a slot by the process's scheduler slot (`home_`), so
@@ -38,15 +40,23 @@ class vm_counters {
     slot(home).heap_limit_kills.fetch_add(1, std::memory_order_relaxed);
   }
 
+  /// A process's memory changed by `delta` bytes (see process::account_memory).
+  void add_process_memory(std::uint32_t home, std::int64_t delta) {
+    if (delta) slot(home).process_memory.fetch_add(delta, std::memory_order_relaxed);
+  }
+
   vm_counter_totals totals() const {
     vm_counter_totals t;
+    std::int64_t memory = 0;  // a slot may go negative: a process can end on another home
     for (const auto& s : slots_) {
+      memory += s.process_memory.load(std::memory_order_relaxed);
       t.reductions += s.reductions.load(std::memory_order_relaxed);
       t.gc_collections += s.gc_collections.load(std::memory_order_relaxed);
       t.gc_ns += s.gc_ns.load(std::memory_order_relaxed);
       t.gc_reclaimed_bytes += s.gc_reclaimed_bytes.load(std::memory_order_relaxed);
       t.heap_limit_kills += s.heap_limit_kills.load(std::memory_order_relaxed);
     }
+    t.process_memory_bytes = memory > 0 ? static_cast<std::uint64_t>(memory) : 0;
     return t;
   }
 
@@ -57,6 +67,7 @@ class vm_counters {
     std::atomic<std::uint64_t> gc_ns{0};
     std::atomic<std::uint64_t> gc_reclaimed_bytes{0};
     std::atomic<std::uint64_t> heap_limit_kills{0};
+    std::atomic<std::int64_t> process_memory{0};
   };
   static constexpr std::size_t slot_count = 16;
   counter_slot& slot(std::uint32_t home) { return slots_[home % slot_count]; }

@@ -7,6 +7,7 @@
 
 #include "runtime/exec/otp_path.hpp"
 #include "runtime/host/caf_host.hpp"
+#include "runtime/term/binary.hpp"
 
 namespace aion::vm {
 
@@ -180,6 +181,9 @@ runtime_totals runtime::totals() {
   t.heap_limit_kills = c.heap_limit_kills;
   t.literal_bytes = vm_->literals().used_bytes();
   t.atoms = vm_->atoms().size();
+  t.atom_bytes = vm_->atoms().memory_bytes();
+  t.process_bytes = c.process_memory_bytes;
+  t.binary_bytes = binary_blob::live_bytes();
   return t;
 }
 

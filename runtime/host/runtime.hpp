@@ -41,6 +41,9 @@ struct runtime_totals {
   std::uint64_t heap_limit_kills = 0;   ///< processes killed for exceeding their maximum heap
   std::size_t literal_bytes = 0;        ///< bytes of loaded modules' literals
   std::size_t atoms = 0;                ///< atoms in the atom table
+  std::size_t atom_bytes = 0;           ///< about the atom table's memory
+  std::uint64_t process_bytes = 0;      ///< process heaps, stacks, fragments (as of their last slice)
+  std::uint64_t binary_bytes = 0;       ///< refc binaries alive in this OS process
 };
 
 /// Settings of a runtime.

@@ -32,6 +32,15 @@ std::optional<term> atom_table::find(std::string_view name) const {
   return make_atom(it->second);
 }
 
+std::size_t atom_table::memory_bytes() const {
+  const std::size_t n = size();
+  const std::size_t chunks = (n + chunk_size - 1) / chunk_size;
+  // An unordered_map node: the view, the index and the next pointer, plus its bucket.
+  constexpr std::size_t index_entry_bytes = sizeof(std::string_view) + sizeof(word) + 2 * sizeof(void*);
+  return chunks * chunk_size * sizeof(slot) + long_name_bytes_.load(std::memory_order_relaxed) +
+         n * index_entry_bytes;
+}
+
 std::optional<term> atom_table::intern(std::string_view name) {
   std::lock_guard lock(mutex_);
   if (auto it = by_name_.find(name); it != by_name_.end()) return make_atom(it->second);
@@ -42,6 +51,8 @@ std::optional<term> atom_table::intern(std::string_view name) {
   if (!chunk) chunk = std::make_unique<slot[]>(chunk_size);
   slot& s = chunk[index & (chunk_size - 1)];
   s.name.assign(name);
+  if (s.name.capacity() > std::string().capacity())
+    long_name_bytes_.fetch_add(s.name.capacity() + 1, std::memory_order_relaxed);
   s.hash = atom_name_hash(name);
   by_name_.emplace(std::string_view(s.name), index);
   size_.store(index + 1, std::memory_order_release);

@@ -49,6 +49,9 @@ class atom_table {
   /// OTP's hash of the atom's name (see term_hash.hpp), computed once when interned.
   std::uint32_t hash(term atom) const { return entry(atom_index(atom))->hash; }
   std::size_t size() const { return size_.load(std::memory_order_acquire); }
+  /// About how much memory the table holds: its slots, the names too long to live inside a
+  /// slot, and the index by name. For metrics.
+  std::size_t memory_bytes() const;
 
  private:
   static constexpr std::size_t chunk_bits = 12;
@@ -63,6 +66,7 @@ class atom_table {
 
   std::size_t limit_;
   std::atomic<std::size_t> size_{0};
+  std::atomic<std::size_t> long_name_bytes_{0};
   // Chunks never move once allocated, so readers need no lock; the chunk pointer array is
   // sized for the limit up front.
   std::unique_ptr<std::unique_ptr<slot[]>[]> chunks_;

@@ -8,6 +8,16 @@
 
 namespace aion::vm {
 
+namespace {
+// Capacity of every live blob of this OS process (all its VMs): a statistic, relaxed.
+std::atomic<std::int64_t> live_blob_bytes{0};
+}  // namespace
+
+std::uint64_t binary_blob::live_bytes() {
+  std::int64_t n = live_blob_bytes.load(std::memory_order_relaxed);
+  return n > 0 ? static_cast<std::uint64_t>(n) : 0;
+}
+
 binary_blob* binary_blob::create(std::size_t size, std::size_t capacity) {
   if (capacity < size) capacity = size;
   void* mem = std::malloc(offsetof(binary_blob, data) + (capacity < 8 ? 8 : capacity));
@@ -17,19 +27,26 @@ binary_blob* binary_blob::create(std::size_t size, std::size_t capacity) {
   b->size = size;
   b->capacity = capacity;
   new (&b->writable) std::atomic<bool>(false);
+  live_blob_bytes.fetch_add(static_cast<std::int64_t>(capacity), std::memory_order_relaxed);
   return b;
 }
 
 binary_blob* binary_blob::grow(binary_blob* b, std::size_t capacity) {
+  const std::size_t old_capacity = b->capacity;
   void* mem = std::realloc(b, offsetof(binary_blob, data) + capacity);
   if (!mem) return nullptr;
   b = static_cast<binary_blob*>(mem);
   b->capacity = capacity;
+  live_blob_bytes.fetch_add(static_cast<std::int64_t>(capacity) - static_cast<std::int64_t>(old_capacity),
+                            std::memory_order_relaxed);
   return b;
 }
 
 void binary_blob::release() {
-  if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) std::free(this);
+  if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    live_blob_bytes.fetch_sub(static_cast<std::int64_t>(capacity), std::memory_order_relaxed);
+    std::free(this);
+  }
 }
 
 void bitstring_origin(term t, term* origin, std::size_t* bit_offset) {

@@ -27,6 +27,8 @@ struct binary_blob {
   /// Grows capacity (the blob may move); only valid with one reference. Null on failure.
   static binary_blob* grow(binary_blob* b, std::size_t capacity);
   void retain() { refs.fetch_add(1, std::memory_order_relaxed); }
+  /// Bytes held by the live blobs of this OS process (all its VMs), for metrics.
+  static std::uint64_t live_bytes();
   void release();
 };
 

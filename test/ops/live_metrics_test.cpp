@@ -277,6 +277,8 @@ BOOST_AUTO_TEST_CASE(workflows_activities_signals_queries_and_timers_move_the_me
   BOOST_TEST(total(mid, "aion_vm_reductions_total") > 0);
   BOOST_TEST(total(e, "aion_vm_reductions_total") >= total(mid, "aion_vm_reductions_total"));
   BOOST_TEST(total(e, "aion_vm_memory_bytes", {{"kind", "code"}}) > 0);
+  BOOST_TEST(total(e, "aion_vm_memory_bytes", {{"kind", "processes"}}) > 0);  // parked workflows
+  BOOST_TEST(total(e, "aion_vm_memory_bytes", {{"kind", "atoms"}}) > 0);
   BOOST_TEST(total(e, "aion_vm_gc_collections_total") >=
              total(mid, "aion_vm_gc_collections_total"));
 

@@ -2,7 +2,7 @@
 -module(t_gc).
 -export([garbage/1, keep/1, binaries/1, deep/1, id/1, matches/2]).
 -export([big_binary/1, hold_binaries/1, drop_binaries/2, child_limit/0, lift_limit/0,
-         spawn_idle/1, huge_tuple/1]).
+         spawn_idle/1, huge_tuple/1, hold/1]).
 
 %% Allocates about N * 64 bytes of short-lived tuples and lists, keeping nothing.
 garbage(N) -> garbage(N, 0).
@@ -72,3 +72,9 @@ spawn_idle(N) ->
 
 %% A tuple of N elements, built by one native call.
 huge_tuple(N) -> tuple_size(erlang:make_tuple(N, 0)).
+
+%% Holds a list of N integers and a 4 MB binary until told to stop.
+hold(N) ->
+    L = lists:seq(1, N),
+    B = binary:copy(<<1>>, 4 bsl 20),
+    receive stop -> length(L) + byte_size(B) end.

@@ -46,6 +46,35 @@ struct totals_fixture {
 
 BOOST_FIXTURE_TEST_SUITE(runtime_totals, totals_fixture)
 
+BOOST_AUTO_TEST_CASE(memory_totals_follow_what_processes_hold) {
+  const auto before = rt.totals();
+  BOOST_TEST(before.atom_bytes > 0u);
+  auto done = std::make_shared<std::promise<process_exit>>();
+  auto fut = done->get_future();
+  auto pid = rt.spawn("t_gc", "hold", {owned_term::integer(rt.machine(), 500'000)}, {},
+                      [done](const process_exit& e) { done->set_value(e); });
+  BOOST_REQUIRE(pid.ok());
+  // A list of 500,000 integers is 8 MB of heap; the binary 4 MB off the heap.
+  bool held = false;
+  for (int i = 0; i < 500 && !held; ++i) {
+    auto t = rt.totals();
+    held = t.process_bytes >= before.process_bytes + 8'000'000 &&
+           t.binary_bytes >= before.binary_bytes + (4u << 20);
+    if (!held) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  BOOST_TEST(held);
+  BOOST_REQUIRE(rt.send(*pid, owned_term::atom(rt.machine(), "stop")));
+  BOOST_REQUIRE(fut.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  // Gone with the process (the exit notice comes as it is torn down: allow a moment).
+  bool released = false;
+  for (int i = 0; i < 500 && !released; ++i) {
+    auto t = rt.totals();
+    released = t.process_bytes < before.process_bytes + 1'000'000 && t.binary_bytes < before.binary_bytes + (1u << 20);
+    if (!released) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  BOOST_TEST(released);
+}
+
 BOOST_AUTO_TEST_CASE(garbage_moves_reductions_collections_and_reclaimed_bytes) {
   const auto before = rt.totals();
   // About 6 MB of short-lived tuples and lists: many collections of a small heap.

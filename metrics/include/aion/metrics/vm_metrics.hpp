@@ -35,10 +35,8 @@ struct vm_sample {
 
 /// Why the VM stopped a process; the `limit` label of aion_vm_process_limit_kills_total.
 enum class process_limit : unsigned char {
-  /// The per-process heap limit.
+  /// The per-process maximum heap size (the heap and the binaries it holds).
   heap,
-  /// The per-process reduction limit.
-  reductions,
 };
 
 /// The label value of a limit ("heap").
