@@ -329,6 +329,7 @@ void instance::enqueue_task_locked(std::int64_t cmd, std::int32_t attempt, std::
   std::int64_t lease_ms = spec.heartbeat_ms.value_or(spec.start_to_close_ms.value_or(60000));
   persistence::task_spec t;
   t.queue = spec.queue;
+  eng_.note_task_queue(spec.queue);
   t.activity_id = std::to_string(cmd);
   t.attempt = attempt;
   if (available_at_ms) t.available_at = persistence::from_micros(available_at_ms * 1000);

@@ -83,6 +83,8 @@ result<void> engine::signal_term(std::string_view workflow_id, std::string_view 
 }
 result<void> engine::child_closed(const child_closed_notice& notice) { return impl_->child_closed(notice); }
 result<bool> engine::task_lease_expired(const expired_task& task) { return impl_->task_lease_expired(task); }
+std::vector<std::string> engine::task_queues() const { return impl_->task_queues(); }
+
 std::optional<std::string> engine::task_workflow_id(std::string_view task_token) const {
   return engine_impl::task_workflow_id(task_token);
 }

@@ -322,6 +322,9 @@ class engine {
   /// The workflow a task token belongs to, so that a worker's heartbeat, completion or failure
   /// can be routed to the owner of its shard; nullopt when the token is malformed.
   std::optional<std::string> task_workflow_id(std::string_view task_token) const;
+  /// The task queues this engine has enqueued activity tasks to or been polled for since it
+  /// opened (the first 1,024 names), for backlog metrics.
+  std::vector<std::string> task_queues() const;
   /// Loads the deployment versions other engines published since this one last looked, so that
   /// new starts here take the newest code. Returns the newest version. Errors: unavailable.
   result<std::int32_t> refresh_code();

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <set>
 #include <vector>
 
 #include "aion/persistence/store.hpp"
@@ -128,6 +129,9 @@ class engine_impl {
   result<void> child_closed(const child_closed_notice& notice);
   result<bool> task_lease_expired(const expired_task& task);
   static std::optional<std::string> task_workflow_id(std::string_view task_token);
+  /// Records a task queue this engine enqueued to or was polled for (see engine::task_queues).
+  void note_task_queue(std::string_view queue);
+  std::vector<std::string> task_queues() const;
   result<std::int32_t> refresh_code();
   /// How the latest run of `workflow_id` ended, if it has (a continued run counts as open).
   std::optional<std::pair<run_status, std::string>> closed_outcome(const std::string& workflow_id);
@@ -197,6 +201,9 @@ class engine_impl {
   engine_observer no_observer_;
   engine_observer* observer_ = &no_observer_;
   std::mutex deploy_mutex_;            // serialises deployments
+  mutable std::mutex queues_mutex_;    // guards queues_ (taken under an instance's mutex)
+  std::set<std::string, std::less<>> queues_;
+  static constexpr std::size_t max_noted_queues = 1024;
 };
 
 }  // namespace aion::engine

@@ -134,6 +134,7 @@ result<std::shared_ptr<instance>> holder(engine_impl& e, const task_token& t) {
 result<std::optional<activity_task>> engine_impl::poll(std::string_view queue, std::string_view worker,
                                                        std::chrono::milliseconds wait) {
   if (queue.empty() || queue.size() > 255) return error{errc::invalid_argument, "a task queue is 1 to 255 bytes"};
+  note_task_queue(queue);
   if (worker.size() > 255) return error{errc::invalid_argument, "a worker identity is at most 255 bytes"};
   {
     std::lock_guard lock(mutex_);
@@ -271,6 +272,16 @@ result<void> engine_impl::fail(std::string_view text, std::string_view type, std
   if (!inst) return inst.err();
   return (*inst)->task_failed(token->cmd, token->attempt, token->task_id, type.empty() ? "error" : type, message,
                               non_retryable);
+}
+
+void engine_impl::note_task_queue(std::string_view queue) {
+  std::lock_guard lock(queues_mutex_);
+  if (queues_.size() < max_noted_queues && queues_.find(queue) == queues_.end()) queues_.emplace(queue);
+}
+
+std::vector<std::string> engine_impl::task_queues() const {
+  std::lock_guard lock(queues_mutex_);
+  return {queues_.begin(), queues_.end()};
 }
 
 std::optional<std::string> engine_impl::task_workflow_id(std::string_view text) {

@@ -13,6 +13,7 @@
 #include "node/cluster_wiring.hpp"
 #include "node/engine_metrics.hpp"
 #include "node/rpc_server.hpp"
+#include "node/backlog_sampler.hpp"
 #include "node/store_health.hpp"
 #include "node/store_metrics.hpp"
 #include "runtime/host/runtime.hpp"
@@ -56,6 +57,8 @@ struct node_parts {
   /// A node on PostgreSQL: its part in the cluster (outlives the engine and the server).
   std::unique_ptr<cluster_member> cluster;
   std::unique_ptr<engine::engine> engine;
+  /// Counts the task queues' backlog for /metrics (reads engine and store: stopped first).
+  std::unique_ptr<backlog_sampler> backlog;
   std::unique_ptr<rpc_server> server;
   /// Heap-limit kills already added to aion_vm_process_limit_kills_total (the sampler's own).
   std::uint64_t vm_heap_limit_kills = 0;
@@ -251,6 +254,8 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const node_config& 
     p.metrics.cluster().set_shards_owned(p.engine->owned_shards().size());
     p.metrics.cluster().set_live_nodes(1);
   }
+  p.backlog = std::make_unique<backlog_sampler>(*p.store, *p.engine, p.metrics.task_queues(),
+                                                std::chrono::seconds(5));
   // Registered once the engine is there (a scrape never sees it half-assigned).
   p.engine_sampler = p.metrics.add_collector(
       [&p] { record_engine_stats(p.engine->stats(), p.metrics.workflows()); });
@@ -297,6 +302,7 @@ void node::shutdown() {
   if (p.server) p.server->begin_shutdown();
   // The shards go to the other nodes first (without waiting for their leases to run out).
   if (p.cluster) p.cluster->leave();
+  if (p.backlog) p.backlog->stop();
   if (p.engine) p.engine->shutdown();
   if (p.server) p.server->stop();
   p.server = nullptr;

@@ -249,6 +249,11 @@ BOOST_AUTO_TEST_CASE(workflows_activities_signals_queries_and_timers_move_the_me
   // The worker's polls and the API calls.
   BOOST_TEST(total(e, "aion_task_queue_poll_seconds_count",
                    {{"task_queue", "ops"}, {"result", "task"}}) == 2 * flows);
+  // The backlog of the worker's queue is sampled (every 5 s): all its tasks were taken.
+  const auto sampled = scrape_until(node, [](const exposition& x) {
+    return x.value("aion_task_queue_backlog", {{"task_queue", "ops"}}).has_value();
+  });
+  BOOST_TEST(sampled.value("aion_task_queue_backlog", {{"task_queue", "ops"}}).value_or(-1) == 0);
   // The worker is gone; the node notices its connection closing a moment later.
   const auto after_worker = scrape_until(
       node, [](const exposition& x) { return total(x, "aion_workers_connected") == 0; });
