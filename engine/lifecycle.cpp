@@ -310,6 +310,10 @@ void instance::evict_locked() {
     if (vm::is_pid(op.process)) eng_.runtime().kill(op.process);
   }
   if (vm::is_pid(pid_)) eng_.runtime().kill(pid_);
+  // An evicted copy never commits again: the actions waiting for its next commit would never
+  // run, and those holding the instance would keep it alive forever.
+  std::vector<std::function<void()>> dropped = std::move(after_commit_);
+  after_commit_.clear();
   progress_cv_.notify_all();
 }
 
