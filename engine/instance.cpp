@@ -310,7 +310,9 @@ result<void> instance::commit_and_wait(std::unique_lock<std::mutex>& lock) {
   after_commit_locked([done] { done->set_value(); });
   flush_locked();
   lock.unlock();
-  // The step either commits (the action runs) or fails for good (this copy is dropped).
+  // The step either commits (the action runs), fails for good (this copy is dropped), or this
+  // copy is unloaded before the step went out (evict_locked drops the action: the promise
+  // breaks, nothing was written).
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (future.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
     {
@@ -322,6 +324,13 @@ result<void> instance::commit_and_wait(std::unique_lock<std::mutex>& lock) {
     }
     if (std::chrono::steady_clock::now() >= until)
       return error{errc::unavailable, "the store did not acknowledge the write in time"};
+  }
+  try {
+    future.get();
+  } catch (const std::future_error&) {
+    if (!eng_.owns(eng_.shard_of(workflow_id())))
+      return error{errc::not_owner, "the workflow's shard moved to another node before the write; retry there"};
+    return error{errc::unavailable, "the workflow was unloaded here before the write; retry"};
   }
   return {};
 }
