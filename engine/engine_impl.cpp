@@ -158,12 +158,19 @@ void engine_impl::shutdown() {
     std::lock_guard lock(mutex_);
     for (auto& [id, inst] : resident_) all.push_back(inst);
   }
-  for (int i = 0; i < 200; ++i) {
+  // Buffered steps get 2 s to go out; a step with the store is waited for until its answer is
+  // handled (the store's own time-outs bound that), so that its waiters hear how it ended.
+  const auto began = std::chrono::steady_clock::now();
+  for (;;) {
     bool busy = std::any_of(all.begin(), all.end(), [](const auto& inst) { return !inst->settled(); });
-    if (!busy) break;
+    bool in_flight = std::any_of(all.begin(), all.end(), [](const auto& inst) { return inst->committing(); });
+    auto waited = std::chrono::steady_clock::now() - began;
+    if (!in_flight && (!busy || waited >= std::chrono::seconds(2))) break;
+    if (waited >= std::chrono::seconds(60)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   for (auto& inst : all) inst->evict();
+  halted_ = true;  // commit_and_wait stops waiting: nothing handles a store answer now
   timers_.stop();
   activities_.stop();
   workers_.stop();

@@ -119,6 +119,8 @@ class engine_impl {
     std::lock_guard lock(mutex_);
     return stopping_;
   }
+  /// Shut down: its queues no longer run store answers.
+  bool halted() const { return halted_.load(); }
   std::uint32_t shard_of(std::string_view workflow_id) const;
   std::uint32_t shard_count() const { return shard_count_; }
   result<void> own_shard(std::uint32_t shard, std::int64_t fencing_token);
@@ -187,6 +189,7 @@ class engine_impl {
   bool stopping_ = false;
   std::atomic<bool> evicting_{false};  ///< an evict_idle job is queued or running
   std::atomic<std::size_t> recovering_{0};
+  std::atomic<bool> halted_{false};
   std::atomic<std::uint64_t> replays_{0};
   std::atomic<std::uint64_t> replay_micros_{0};
   /// Workflow ids someone waits on in result_of: how many wait, how many closes were seen

@@ -324,6 +324,9 @@ result<void> instance::commit_and_wait(std::unique_lock<std::mutex>& lock) {
     }
     if (std::chrono::steady_clock::now() >= until)
       return error{errc::unavailable, "the store did not acknowledge the write in time"};
+    if (eng_.halted())
+      return error{errc::shutting_down, "the engine stopped before the write was acknowledged; it "
+                                        "may or may not have been recorded"};
   }
   try {
     future.get();

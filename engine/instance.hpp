@@ -129,6 +129,8 @@ class instance : public std::enable_shared_from_this<instance> {
   bool closed();
   /// No write is buffered or in flight.
   bool settled();
+  /// A step is with the store, its answer not yet handled.
+  bool committing();
   /// The workflow's own execution timeout ran out: it ends as timed_out.
   void on_execution_timeout();
 

@@ -322,6 +322,11 @@ bool instance::closed() {
   return closed_ || closing_;
 }
 
+bool instance::committing() {
+  std::lock_guard lock(mutex_);
+  return committing_;
+}
+
 bool instance::settled() {
   std::lock_guard lock(mutex_);
   return !committing_ && buffer_.empty() && after_commit_.empty() && !new_status_;
