@@ -68,7 +68,8 @@ void instance::dispatch_activity_locked(std::int64_t cmd) {
       o.max_heap_words = eng_.config().max_process_heap_bytes / sizeof(vm::word);
       o.max_heap_cap_words = o.max_heap_words;  // workflow code cannot lift it
       o.link_to = pid_;
-      o.label = std::make_shared<const std::string>(workflow_id());
+      if (!label_) label_ = std::make_shared<vm::process_label>(workflow_id());
+      o.label = label_;
       auto pid = eng_.runtime().spawn(module, spec.function, {spec.input}, o,
                                       [weak, cmd, attempt](const vm::process_exit& e) {
                                         if (auto self = weak.lock()) self->on_vm_activity_exit(cmd, attempt, e);

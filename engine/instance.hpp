@@ -237,6 +237,9 @@ class instance : public std::enable_shared_from_this<instance> {
   std::string loaded_module_;
   std::int64_t parent_cmd_ = 0;  ///< the parent's child command (child workflows)
   vm::term pid_ = vm::nil;
+  /// The group of the workflow's processes (its own, its in-VM activities', what they spawn):
+  /// io:format lines name the workflow by it, and the VM limits how many it may have.
+  std::shared_ptr<vm::process_label> label_;
 
   // replay
   std::vector<recorded_command> recorded_;

@@ -75,7 +75,8 @@ result<void> instance::launch(const vm::owned_term& input) {
   o.max_heap_words = eng_.config().max_process_heap_bytes / sizeof(vm::word);
   o.max_heap_cap_words = o.max_heap_words;  // workflow code cannot lift it
   o.embedder_data = this;
-  o.label = std::make_shared<const std::string>(workflow_id());  // io:format lines name it
+  if (!label_) label_ = std::make_shared<vm::process_label>(workflow_id());
+  o.label = label_;
   auto self = shared_from_this();
   // The exit callback keeps the instance alive as long as its process may call natives.
   auto pid = eng_.runtime().spawn("aion_workflow", "start",
@@ -89,6 +90,8 @@ result<void> instance::launch(const vm::owned_term& input) {
 void instance::on_process_exit(const vm::process_exit& e) {
   std::lock_guard lock(mutex_);
   pid_ = vm::nil;
+  // Processes the workflow's code spawned (and did not link) end with it, as its activities do.
+  if (label_ && label_->spawned.load(std::memory_order_relaxed) > 0) eng_.runtime().kill_group(*label_);
   waiting_.reset();
   progress_cv_.notify_all();
   if (evicted_ || closing_) return;

@@ -79,12 +79,12 @@ vm::output_sink io_to_log(logger& log, const std::atomic<const vm::vm*>& machine
     const char* name = stream == vm::atoms::standard_error ? "stderr" : "stdout";
     const log_level level = stream == vm::atoms::standard_error ? log_level::warn : log_level::info;
     const vm::vm* v = machine.load(std::memory_order_acquire);
-    std::shared_ptr<const std::string> workflow = v ? v->label_of(writer) : nullptr;
+    std::shared_ptr<const vm::process_label> workflow = v ? v->label_of(writer) : nullptr;
     while (!text.empty()) {
       auto nl = text.find('\n');
       std::string_view line = text.substr(0, nl);
       if (!line.empty() && workflow)
-        log.log(level, line, {{"source", "io"}, {"stream", name}, {"workflow_id", *workflow}, {"pid", pid}});
+        log.log(level, line, {{"source", "io"}, {"stream", name}, {"workflow_id", workflow->name}, {"pid", pid}});
       else if (!line.empty())
         log.log(level, line, {{"source", "io"}, {"stream", name}, {"pid", pid}});
       if (nl == std::string_view::npos) break;

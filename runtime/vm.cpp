@@ -63,7 +63,7 @@ vm::vm(const vm_config& cfg)
 
 vm::~vm() = default;
 
-std::shared_ptr<const std::string> vm::label_of(term pid) const {
+std::shared_ptr<const process_label> vm::label_of(term pid) const {
   if (!is_pid(pid)) return nullptr;
   auto p = processes_.find(pid_number(pid));
   return p ? p->label_ : nullptr;

@@ -21,6 +21,8 @@
 
 namespace aion::vm {
 
+struct process_label;
+
 /// Where a VM reads the time (tests and replay substitute deterministic clocks).
 struct vm_clock {
   /// Nanoseconds on a monotonic clock (erlang:monotonic_time).
@@ -40,6 +42,10 @@ struct vm_config {
   std::size_t literal_reserve_bytes = std::size_t{8} << 30;
   /// Spawns past this many live processes fail with system_limit (erl's +P).
   std::size_t max_processes = std::size_t{1} << 20;
+  /// Spawns into a labelled group (spawn_options::label: the engine's workflows) past this many
+  /// live processes of the group fail with system_limit, so that one group cannot take the
+  /// whole process limit from the others.
+  std::size_t max_processes_per_label = 10'000;
   vm_clock clock;  ///< null members: the system's steady and real-time clocks
   output_sink output;  ///< empty: write to this process's stdout and stderr
 };
@@ -74,7 +80,7 @@ class vm {
   /// The group leader of processes the host spawns (the standard_io server), or nil.
   term default_group_leader() const { return default_group_leader_.load(); }
   /// The label of live process `pid` (spawn_options::label), or null. Any thread.
-  std::shared_ptr<const std::string> label_of(term pid) const;
+  std::shared_ptr<const process_label> label_of(term pid) const;
   void set_default_group_leader(term pid) { default_group_leader_.store(pid); }
 
   /// Loads a .beam file image and makes it the module's current version. `renames` (optional)

@@ -19,6 +19,10 @@ process::process(vm& owner, process_host& host, word pid_number, word min_heap_w
 
 process::~process() {
   owner().counters().add_process_memory(home_, -static_cast<std::int64_t>(accounted_bytes_));
+  if (label_) {
+    label_->live.fetch_sub(1, std::memory_order_relaxed);
+    if (spawned_by_code_) label_->spawned.fetch_sub(1, std::memory_order_relaxed);
+  }
   clear_mailbox();
   release_off_heap(off_heap_);
   for (heap_fragment* f = fragments_; f; f = f->next) release_off_heap(f->off_heap);

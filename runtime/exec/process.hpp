@@ -47,6 +47,16 @@ enum class process_state : std::uint8_t {
   exited,
 };
 
+/// A group of processes the host names (the engine: one workflow's processes), for logs and
+/// for a limit on how many of them may live at once (vm_config::max_processes_per_label).
+/// Shared by the group's processes; processes spawned by one of them join it.
+struct process_label {
+  explicit process_label(std::string n) : name(std::move(n)) {}
+  const std::string name;
+  std::atomic<std::size_t> live{0};     ///< processes of the group alive now
+  std::atomic<std::size_t> spawned{0};  ///< of those, the ones Erlang code spawned (not the host)
+};
+
 /// A monitor this process holds (`origin`: it monitors `pid`) or is the target of.
 struct monitor_link {
   word ref;
@@ -207,9 +217,10 @@ class process {
   std::uint8_t priority_ = 1;      ///< 0 low, 1 normal, 2 high (scheduling hint)
   void* embedder_data_ = nullptr;  ///< set by the embedding application at spawn (the engine's
                                    ///< workflow instance); natives read it, nothing else does
-  /// What the host calls this process and those it spawns (the engine: the workflow id), for
-  /// logs; immutable once the process is in the process table (vm::label_of).
-  std::shared_ptr<const std::string> label_;
+  /// The group the host put this process in, or the spawning process's (null: none);
+  /// immutable once the process is in the process table (vm::label_of).
+  std::shared_ptr<process_label> label_;
+  bool spawned_by_code_ = false;  ///< spawned by another process, not by the host
 
   // mailbox: private queue; `save_` points at the link to the next message to examine
   message* queue_head_ = nullptr;

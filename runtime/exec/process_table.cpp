@@ -40,6 +40,16 @@ std::vector<term> process_table::pids() const {
   return out;
 }
 
+std::vector<term> process_table::pids_in(const process_label* label) const {
+  std::vector<term> out;
+  for (const shard& s : shards_) {
+    std::lock_guard lock(s.mutex);
+    for (const auto& [n, p] : s.map)
+      if (p->label_.get() == label) out.push_back(make_pid(n));
+  }
+  return out;
+}
+
 bool name_registry::add(term name, term pid) {
   std::lock_guard lock(mutex_);
   if (by_name_.count(name.raw) || by_pid_.count(pid.raw)) return false;

@@ -14,6 +14,7 @@
 namespace aion::vm {
 
 class process;
+struct process_label;
 
 /// Owns the live processes of one VM. Thread-safe: sharded by pid number, one mutex per shard.
 /// `find` hands out shared ownership, so a sender can deliver to a process that is exiting
@@ -29,6 +30,8 @@ class process_table {
   std::size_t size() const;
   /// Pids of every live process, in no particular order.
   std::vector<term> pids() const;
+  /// Pids of the live processes in group `label` (process::label_).
+  std::vector<term> pids_in(const process_label* label) const;
 
  private:
   static constexpr std::size_t shard_count = 64;

@@ -80,7 +80,7 @@ struct spawn_options {
   /// Stored in process::embedder_data_ before the process can run.
   void* embedder_data = nullptr;
   /// process::label_ (null: the parent's).
-  std::shared_ptr<const std::string> label;
+  std::shared_ptr<process_label> label;
   /// Links the new process to this pid (a link signal is sent to it), as spawn_link would.
   term link_to = nil;
 };

@@ -21,6 +21,10 @@ result<spawned> spawn_process(vm& v, process_host& host, process* parent, term m
   if (v.processes().size() >= v.config().max_processes)
     return error{errc::system_limit, "too many processes (the limit is " +
                                          std::to_string(v.config().max_processes) + ")"};
+  std::shared_ptr<process_label> label = opts.label ? opts.label : parent ? parent->label_ : nullptr;
+  if (label && label->live.load(std::memory_order_relaxed) >= v.config().max_processes_per_label)
+    return error{errc::system_limit, "too many processes in " + label->name + " (the limit is " +
+                                         std::to_string(v.config().max_processes_per_label) + ")"};
   // A ceiling the host or the parent imposed holds for every descendant.
   std::size_t cap = opts.max_heap_cap_words;
   if (parent && parent->max_heap_cap_words_ && (!cap || parent->max_heap_cap_words_ < cap))
@@ -44,7 +48,14 @@ result<spawned> spawn_process(vm& v, process_host& host, process* parent, term m
   child->set_max_heap_words(max_heap);
   child->priority_ = opts.priority;
   child->embedder_data_ = opts.embedder_data;
-  child->label_ = opts.label ? opts.label : parent ? parent->label_ : nullptr;
+  child->label_ = std::move(label);
+  if (child->label_) {
+    child->label_->live.fetch_add(1, std::memory_order_relaxed);
+    if (parent) {
+      child->spawned_by_code_ = true;
+      child->label_->spawned.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
   child->home_ = opts.home != UINT32_MAX ? opts.home : parent ? parent->home_ : 0;
   if (arg_words) {
     heap_target target{child->alloc(arg_words), child->off_heap_head()};

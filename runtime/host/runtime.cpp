@@ -151,6 +151,12 @@ bool runtime::exit(term pid, const owned_term& reason) {
 
 bool runtime::kill(term pid) { return exit(pid, owned_term::atom(*vm_, "kill")); }
 
+std::size_t runtime::kill_group(const process_label& label) {
+  std::size_t n = 0;
+  for (term pid : vm_->processes().pids_in(&label)) n += kill(pid);
+  return n;
+}
+
 bool runtime::set_trap_exit(term pid, bool trap) {
   signal* s = signal::make(signal_kind::set_trap_exit, nil, trap ? atoms::true_ : atoms::false_,
                            &vm_->literals());

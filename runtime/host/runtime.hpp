@@ -87,6 +87,8 @@ class runtime {
   /// Sends an exit signal from the host (reason `kill` cannot be trapped). False: no process.
   bool exit(term pid, const owned_term& reason);
   bool kill(term pid);
+  /// Kills every live process of group `label` (spawn_options::label); returns how many.
+  std::size_t kill_group(const process_label& label);
   /// Sets the process's trap_exit flag (takes effect before it handles later signals).
   bool set_trap_exit(term pid, bool trap);
   /// Resumes a process suspended in a native with a value, or raises in it.

@@ -177,4 +177,27 @@ BOOST_AUTO_TEST_CASE(spawns_past_the_process_limit_fail_with_system_limit) {
   BOOST_TEST(small.processes().size() <= 100u);
 }
 
+BOOST_AUTO_TEST_CASE(a_labelled_group_is_held_to_its_own_process_limit) {
+  // A group of at most 50 (the spawner and 49 more) in a VM that allows far more: the group's
+  // spawns fail, others' do not.
+  vm_config cfg;
+  cfg.max_processes_per_label = 50;
+  vm small(cfg);
+  local_host h(small, code_path());
+  auto label = std::make_shared<process_label>("w-1");
+  auto grouped = h.spawn(*small.atom("t_gc"), *small.atom("spawn_idle"), {make_small(200)});
+  BOOST_REQUIRE(grouped.ok());
+  (*grouped)->label_ = label;  // as spawn_options::label would, before it runs
+  label->live.fetch_add(1);
+  term grouped_pid = (*grouped)->pid();
+  auto free = h.spawn(*small.atom("t_gc"), *small.atom("spawn_idle"), {make_small(200)});
+  BOOST_REQUIRE(free.ok());
+  term free_pid = (*free)->pid();
+  h.run();
+  BOOST_TEST(format_term(small.atoms(), h.find(grouped_pid)->result_) == "system_limit");
+  BOOST_TEST(label->live.load() <= 50u);
+  BOOST_TEST(label->spawned.load() == label->live.load() - 1);
+  BOOST_TEST(format_term(small.atoms(), h.find(free_pid)->result_) == "200");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

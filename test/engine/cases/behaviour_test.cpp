@@ -141,6 +141,13 @@ BOOST_AUTO_TEST_CASE(a_runaway_workflow_harms_nothing_else) {
   auto spawned = run_case("w-spawned-memory", "spawned_memory");
   CHECK_STATUS(spawned, run_status::completed);
   BOOST_CHECK_EQUAL(parse(spawned.json), "killed");
+  // A workflow spawning without end meets its own process limit (system_limit), not the VM's,
+  // and what it spawned ends with it.
+  const std::size_t before = runtime().process_count();
+  auto bomb = run_case("w-spawn-bomb", "spawn_bomb");
+  CHECK_STATUS(bomb, run_status::failed);
+  BOOST_CHECK_NE(bomb.json.find("system_limit"), std::string::npos);
+  BOOST_CHECK(eventually([&] { return runtime().process_count() <= before + 10; }));
   require(eng().terminate("w-loop"));
   CHECK_STATUS(wait("w-loop"), run_status::terminated);
 }

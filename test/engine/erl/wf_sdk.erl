@@ -127,6 +127,7 @@ run(<<"loop">>, _) -> spin(loop);
 run(<<"memory">>, _) -> spin(memory);
 run(<<"binary_memory">>, _) -> spin(binary_memory);
 run(<<"huge_binary">>, _) -> byte_size(binary:copy(<<0>>, 1 bsl 36));
+run(<<"spawn_bomb">>, _) -> spawn_forever();
 run(<<"spawned_memory">>, _) ->
     %% A process the workflow spawns is held to the workflow's limit.
     {_, Ref} = spawn_monitor(fun() -> spin(memory) end),
@@ -151,6 +152,10 @@ spin(memory) -> grow([]);
 spin(binary_memory) -> grow_binaries([]).
 
 grow(Acc) -> grow([lists:seq(1, 1000) | Acc]).
+
+spawn_forever() ->
+    spawn(fun() -> receive after infinity -> ok end end),
+    spawn_forever().
 
 grow_binaries(Acc) -> grow_binaries([binary:copy(<<1>>, 1 bsl 20) | Acc]).
 

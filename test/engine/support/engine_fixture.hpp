@@ -61,6 +61,8 @@ struct engine_fixture {
   /// The event types of a workflow's current run.
   std::vector<std::string> event_types(const std::string& id);
   std::vector<history_entry> events(const std::string& id);
+  /// The runtime the engine runs on (after open()).
+  vm::runtime& runtime() { return *runtime_; }
 
   std::unique_ptr<backend> db;
   engine_config config;  ///< runtime and store are filled in by open()
