@@ -1,5 +1,7 @@
 // Term order as erl (OTP 25, erts 13.1.5) answers it for every pair of a set of terms, for
 // compare_test.cpp. Generated: `escript compare_test_cases.escript`, then this preamble.
+// Over 1,000 lines on purpose: it is one generated table (a line per pair), regenerated as a
+// whole; splitting it would only split the generator's output.
 #pragma once
 
 namespace aion::vm::test {

@@ -1,6 +1,7 @@
 // Arithmetic and comparison results printed by erl (OTP 25, erts 13.1.5) with ~w, for
 // number_test.cpp and compare_test.cpp. Generated: `escript number_test_cases.escript`, then
-// this preamble.
+// this preamble. Over 1,000 lines on purpose: one generated table (a line per case),
+// regenerated as a whole; splitting it would only split the generator's output.
 #pragma once
 
 namespace aion::vm::test {

@@ -1,5 +1,7 @@
 // Expected `~w` renderings for printer_test.cpp, produced by OTP 25's erl (stdlib 4.2); tests
 // never run erl. Printed texts hold one byte per character of io_lib:format's result.
+// Over 1,000 lines on purpose: it is data, a line or two per case in a few tables, read by one
+// test file; the tables are what printer_test.cpp walks, not code to split.
 #pragma once
 
 #include <cstdint>
