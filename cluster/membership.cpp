@@ -4,16 +4,6 @@
 
 namespace aion::cluster {
 
-const char* to_string(errc code) {
-  switch (code) {
-    case errc::invalid_argument: return "invalid_argument";
-    case errc::unavailable: return "unavailable";
-    case errc::conflict: return "conflict";
-    case errc::shutting_down: return "shutting_down";
-  }
-  return "unknown";
-}
-
 error from_store(const persistence::error& e, const std::string& what) {
   errc code = errc::unavailable;
   if (e.code() == persistence::errc::invalid_argument) code = errc::invalid_argument;

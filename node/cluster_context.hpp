@@ -105,7 +105,5 @@ auto cluster_context::on_loop(F&& fn) {
   return e->executeSync(kj::fwd<F>(fn));
 }
 
-/// Compares in time independent of where the strings differ.
-bool same_token(const std::string& expected, const std::string& given);
 
 }  // namespace aion::node

@@ -1,4 +1,5 @@
 #include "node/cluster_router.hpp"
+#include "node/request_checks.hpp"
 
 #include <algorithm>
 
@@ -621,16 +622,6 @@ void cluster_context::refresh_routes() const {
   if (auto* m = manager.load()) m->refresh_soon();
 }
 
-bool same_token(const std::string& expected, const std::string& given) {
-  std::size_t n = std::max(expected.size(), given.size());
-  unsigned char diff = expected.size() == given.size() ? 0 : 1;
-  for (std::size_t i = 0; i < n; ++i) {
-    unsigned char a = i < expected.size() ? static_cast<unsigned char>(expected[i]) : 0;
-    unsigned char b = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
-    diff |= static_cast<unsigned char>(a ^ b);
-  }
-  return diff == 0;
-}
 
 // ---- cluster_rpc_hook --------------------------------------------------------------------------------
 

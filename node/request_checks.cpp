@@ -1,5 +1,7 @@
 #include "node/request_checks.hpp"
 
+#include <algorithm>
+
 #include "node/json_check.hpp"
 
 namespace aion::node {
@@ -35,6 +37,17 @@ std::string size_text(std::uint64_t n) {
 }
 
 }  // namespace
+
+bool same_token(const std::string& expected, const std::string& given) {
+  std::size_t n = std::max(expected.size(), given.size());
+  unsigned char diff = expected.size() == given.size() ? 0 : 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    unsigned char a = i < expected.size() ? static_cast<unsigned char>(expected[i]) : 0;
+    unsigned char b = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
+    diff |= static_cast<unsigned char>(a ^ b);
+  }
+  return diff == 0;
+}
 
 bool is_clean_text(std::string_view s) {
   return valid_utf8(s, false);

@@ -13,6 +13,10 @@ namespace aion::node {
 /// Longest workflow id, module, signal/query name, task queue or run id accepted.
 inline constexpr std::size_t max_name_bytes = 255;
 
+/// Whether a presented token (client or cluster) equals the expected one, compared in time
+/// independent of where the strings differ.
+bool same_token(const std::string& expected, const std::string& given);
+
 /// Valid UTF-8 without control characters.
 bool is_clean_text(std::string_view s);
 

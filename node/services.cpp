@@ -29,17 +29,6 @@ capnp::Text::Reader wire_text(const std::string& s) {
   return capnp::Text::Reader(s.c_str(), s.size());
 }
 
-/// Compares in time independent of where the strings differ.
-bool token_matches(const std::string& expected, const std::string& given) {
-  std::size_t n = std::max(expected.size(), given.size());
-  unsigned char diff = expected.size() == given.size() ? 0 : 1;
-  for (std::size_t i = 0; i < n; ++i) {
-    unsigned char a = i < expected.size() ? static_cast<unsigned char>(expected[i]) : 0;
-    unsigned char b = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
-    diff |= static_cast<unsigned char>(a ^ b);
-  }
-  return diff == 0;
-}
 
 std::optional<std::string> check_token(capnp::Data::Reader token) {
   if (token.size() == 0) return std::string("taskToken is required");
@@ -124,7 +113,7 @@ kj::Promise<void> gate_impl::login(LoginContext ctx) {
   std::string token = text(params.getToken());
   std::string identity = text(params.getIdentity());
   if (check_optional_name("identity", identity)) identity = "(unprintable)";
-  if (!core_.options.auth_token.empty() && !token_matches(core_.options.auth_token, token)) {
+  if (!core_.options.auth_token.empty() && !same_token(core_.options.auth_token, token)) {
     ++failed_logins_;
     core_.log.warn("login refused", {{"peer", peer_->address},
                                      {"identity", identity},

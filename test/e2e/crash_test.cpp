@@ -17,14 +17,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-std::vector<json> events_of(const test_node& n, const std::string& id) {
-  auto r = require_ok(n.cli({"--json", "history", id}), "history " + id);
-  std::vector<json> events;
-  std::istringstream lines(r.out);
-  for (std::string line; std::getline(lines, line);) events.push_back(json::parse(line));
-  return events;
-}
-
 std::size_t count_type(const std::vector<json>& events, const std::string& type) {
   return static_cast<std::size_t>(std::count_if(
       events.begin(), events.end(), [&](const json& e) { return e.at("type") == type; }));

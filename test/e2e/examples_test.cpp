@@ -18,14 +18,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-std::vector<json> events_of(const test_node& n, const std::string& id) {
-  auto r = require_ok(n.cli({"--json", "history", id}), "history " + id);
-  std::vector<json> events;
-  std::istringstream lines(r.out);
-  for (std::string line; std::getline(lines, line);) events.push_back(json::parse(line));
-  return events;
-}
-
 std::vector<std::string> types_of(const std::vector<json>& events) {
   std::vector<std::string> out;
   for (const auto& e : events) out.push_back(e.at("type").get<std::string>());

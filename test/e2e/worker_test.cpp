@@ -33,15 +33,6 @@ json result_json(const test_node& n, const std::string& id) {
   return require_json(n.cli({"result", id, "--wait", "--timeout", "60"}), "result of " + id);
 }
 
-/// The history's events as JSON objects (seq, time_ms, type, details).
-std::vector<json> events_of(const test_node& n, const std::string& id) {
-  auto r = require_ok(n.cli({"--json", "history", id}), "history " + id);
-  std::vector<json> events;
-  std::istringstream lines(r.out);
-  for (std::string line; std::getline(lines, line);) events.push_back(json::parse(line));
-  return events;
-}
-
 std::vector<json> of_type(const std::vector<json>& events, const std::string& type) {
   std::vector<json> out;
   for (const auto& e : events)

@@ -8,6 +8,7 @@
 #include <boost/test/results_collector.hpp>
 #include <boost/test/unit_test.hpp>
 #include <fstream>
+#include <sstream>
 
 namespace aion::e2e {
 
@@ -168,6 +169,14 @@ void test_node::deploy_test_modules() const {
 const command_result& require_ok(const command_result& r, const std::string& what) {
   BOOST_REQUIRE_MESSAGE(r.status.exited && r.status.code == 0, what << ": " << r.describe());
   return r;
+}
+
+std::vector<nlohmann::json> events_of(const test_node& n, const std::string& id) {
+  auto r = require_ok(n.cli({"--json", "history", id}), "history " + id);
+  std::vector<nlohmann::json> events;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) events.push_back(nlohmann::json::parse(line));
+  return events;
 }
 
 nlohmann::json require_json(const command_result& r, const std::string& what) {

@@ -129,6 +129,9 @@ nlohmann::json require_json(const command_result& r, const std::string& what);
 /// Checks that `r` exited with `code` and printed exactly one line to stderr, "aion: ...",
 /// containing every one of `needles`, and nothing to stdout.
 void check_error_line(const command_result& r, int code, const std::vector<std::string>& needles);
+/// A workflow's history through `aion --json history`: its events as JSON objects (seq, time_ms,
+/// type, details).
+std::vector<nlohmann::json> events_of(const test_node& n, const std::string& id);
 /// Checks the node answers: starts an e2e_echo workflow and reads its result through the CLI.
 void check_node_serves(const test_node& n);
 
