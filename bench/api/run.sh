@@ -20,28 +20,9 @@ for b in aion-node aion aion-api-bench; do
   [[ -x "$build/bin/$b" ]] || { echo "run.sh: $build/bin/$b is missing; build it" >&2; exit 1; }
 done
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/aion-api-bench.XXXXXX")
-node_pid=""
-stop_node() {
-  [[ -n "$node_pid" ]] || return 0
-  kill -TERM "$node_pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$node_pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$node_pid" 2>/dev/null || true
-  wait "$node_pid" 2>/dev/null || true
-  node_pid=""
-}
-cleanup() {
-  stop_node
-  "$root/scripts/pg-test.sh" stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-"$root/scripts/pg-test.sh" start "$work/pg" --durable --owner $$ >/dev/null
-url=$(cat "$work/pg/url")
-psql "$url" -qAt -c "SHOW fsync" | grep -qx on || { echo "run.sh: fsync is not on" >&2; exit 1; }
-psql "$url" -qAt -c "SHOW synchronous_commit" | grep -qx on || { echo "run.sh: synchronous_commit is not on" >&2; exit 1; }
+source "$root/bench/lib.sh"
+bench_work api-bench
+bench_postgres
 
 # Starts a node on a fresh store ($1: postgres or sqlite, $2: a name) and deploys api_three.
 start_node() {
@@ -55,7 +36,7 @@ start_node() {
   "$build/bin/aion-node" --data-dir "$work/data-$name" --listen 127.0.0.1:0 \
     --ready-file "$work/ready" --metrics-listen off --log-level warn "${args[@]}" \
     2>>"$work/node.log" &
-  node_pid=$!
+  node_pids+=($!)
   for _ in $(seq 1 600); do [[ -s "$work/ready" ]] && break; sleep 0.1; done
   [[ -s "$work/ready" ]] || { echo "run.sh: aion-node did not start" >&2; cat "$work/node.log" >&2; exit 1; }
   address=$(cat "$work/ready")
@@ -69,11 +50,11 @@ for store in postgres sqlite; do
   for clients in 1 64; do
     start_node "$store" "l$clients"
     out=$("$build/bin/aion-api-bench" --address "$address" --mode latency --clients "$clients" --seconds "$seconds")
-    stop_node
+    bench_stop_nodes
     echo "| $store | $clients | start, wait for the result | | $(field workflows_per_s "$out") | $(field p50_ms "$out") | $(field p99_ms "$out") |"
   done
   start_node "$store" s64
   out=$("$build/bin/aion-api-bench" --address "$address" --mode starts --clients 64 --seconds "$seconds")
-  stop_node
+  bench_stop_nodes
   echo "| $store | 64 | start only, then wait for all | $(field starts_per_s "$out") | $(field workflows_per_s "$out") | | |"
 done

@@ -22,32 +22,14 @@ for b in aion-node aion aion-cluster-bench; do
   [[ -x "$build/bin/$b" ]] || { echo "run.sh: $build/bin/$b is missing; build it" >&2; exit 1; }
 done
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/aion-cluster-bench.XXXXXX")
-pids=()
+source "$root/bench/lib.sh"
+bench_work cluster-bench
+bench_postgres
 addresses=()
 stop_nodes() {
-  local p
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 1 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$p" 2>/dev/null || true
-    wait "$p" 2>/dev/null || true
-  done
-  pids=()
+  bench_stop_nodes
   addresses=()
 }
-cleanup() {
-  stop_nodes
-  "$root/scripts/pg-test.sh" stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-"$root/scripts/pg-test.sh" start "$work/pg" --durable --owner $$ >/dev/null
-url=$(cat "$work/pg/url")
-psql "$url" -qAt -c "SHOW fsync" | grep -qx on || { echo "run.sh: fsync is not on" >&2; exit 1; }
-psql "$url" -qAt -c "SHOW synchronous_commit" | grep -qx on || { echo "run.sh: synchronous_commit is not on" >&2; exit 1; }
 
 # Starts $1 nodes on a fresh schema ($2 names it), waits until every node is live with a share
 # of the shards and every shard owned, and deploys the benchmark workflows.
@@ -61,7 +43,7 @@ start_nodes() {
       --ready-file "$work/ready-$name-$i" --metrics-listen off --log-level warn \
       --store "$url" --store-schema "c_$name" --node-id "n$i" --cluster-token bench \
       2>>"$work/node-$name-$i.log" &
-    pids+=($!)
+    node_pids+=($!)
     for _ in $(seq 1 600); do [[ -s "$work/ready-$name-$i" ]] && break; sleep 0.1; done
     [[ -s "$work/ready-$name-$i" ]] || { echo "run.sh: aion-node did not start" >&2; cat "$work/node-$name-$i.log" >&2; exit 1; }
     addresses+=("$(cat "$work/ready-$name-$i")")
@@ -101,6 +83,6 @@ echo "| nodes | workflows | victim's share | stalled (its workflows) | median s 
 echo "|---:|---:|---:|---:|---:|---:|"
 start_nodes 3 f
 out=$("$build/bin/aion-cluster-bench" --addresses "$(joined "${addresses[@]}")" --mode failover \
-  --workflows "$workflows" --period-ms 500 --victim-pid "${pids[2]}" --victim-address "${addresses[2]}") || node_logs
+  --workflows "$workflows" --period-ms 500 --victim-pid "${node_pids[2]}" --victim-address "${addresses[2]}") || node_logs
 stop_nodes
 echo "| 3 | $workflows | $(field victim_share "$out") | $(field stalled "$out") of ~$(field expected_stalled "$out") | $(field median_s "$out") | $(field max_s "$out") |"

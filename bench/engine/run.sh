@@ -16,17 +16,9 @@ count=${3:-10000}
 bench="$build/bin/aion-engine-bench"
 [[ -x "$bench" ]] || { echo "run.sh: $bench is missing; build the aion-engine-bench target" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/aion-engine-bench.XXXXXX)
-cleanup() {
-  "$root/scripts/pg-test.sh" stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-"$root/scripts/pg-test.sh" start "$work/pg" --durable --owner $$ >/dev/null
-url=$(cat "$work/pg/url")
-psql "$url" -qAt -c "SHOW synchronous_commit" | grep -qx on || { echo "run.sh: synchronous_commit is not on" >&2; exit 1; }
+source "$root/bench/lib.sh"
+bench_work engine-bench
+bench_postgres
 
 # A fresh database for each measurement ($2 names it): a new schema on PostgreSQL, a new
 # directory for SQLite.

@@ -15,18 +15,9 @@ bench="$build/bin/aion-storage-bench"
 [[ -x "$bench" ]] || { echo "run.sh: $bench is missing; build the aion-storage-bench target" >&2; exit 1; }
 command -v pgbench >/dev/null || { echo "run.sh: pgbench is missing (postgresql-client)" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/aion-storage-bench.XXXXXX)
-cleanup() {
-  "$root/scripts/pg-test.sh" stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-"$root/scripts/pg-test.sh" start "$work/pg" --durable --owner $$ >/dev/null
-url=$(cat "$work/pg/url")
-psql "$url" -qAt -c "SHOW fsync" | grep -qx on || { echo "run.sh: fsync is not on" >&2; exit 1; }
-psql "$url" -qAt -c "SHOW synchronous_commit" | grep -qx on || { echo "run.sh: synchronous_commit is not on" >&2; exit 1; }
+source "$root/bench/lib.sh"
+bench_work storage-bench
+bench_postgres
 
 psql "$url" -q -c "CREATE TABLE pgbench_single (id bigserial PRIMARY KEY, payload text NOT NULL)"
 cat >"$work/insert.sql" <<'SQL'
