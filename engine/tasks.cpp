@@ -118,13 +118,19 @@ result<std::shared_ptr<instance>> awaiting(engine_impl& e, const task_token& t) 
   return inst;
 }
 
+// Whether the task's start_to_close deadline has passed (an activity that heartbeats); if so,
+// records that its attempt timed out. Should recording fail (the store, a run already over),
+// the lease is no longer extended, and its expiry records the same timeout.
+bool past_deadline(engine_impl& e, const task_token& t) {
+  if (!t.deadline_ms || e.now_ms() <= t.deadline_ms) return false;
+  if (auto inst = awaiting(e, t)) (void)(*inst)->task_lease_expired(t.cmd, t.attempt, t.task_id, "start_to_close");
+  return true;
+}
+
 // The workflow instance awaiting the task, after its lease is extended; past the task's
 // start_to_close deadline, the attempt times out instead (conflict: the worker should stop).
 result<std::shared_ptr<instance>> holder(engine_impl& e, const task_token& t) {
-  if (t.deadline_ms && e.now_ms() > t.deadline_ms) {
-    if (auto inst = awaiting(e, t)) (void)(*inst)->task_lease_expired(t.cmd, t.attempt, t.task_id, "start_to_close");
-    return error{errc::conflict, "the activity's start_to_close timeout has passed"};
-  }
+  if (past_deadline(e, t)) return error{errc::conflict, "the activity's start_to_close timeout has passed"};
   if (auto r = extend(e.store(), t); !r) return r.err();
   return awaiting(e, t);
 }
@@ -231,13 +237,8 @@ result<std::optional<activity_task>> engine_impl::poll(std::string_view queue, s
 result<bool> engine_impl::heartbeat(std::string_view text) {
   auto token = decode_token(text);
   if (!token) return bad_token();
-  if (token->deadline_ms && now_ms() > token->deadline_ms) {
-    // start_to_close has passed while the worker heartbeats: that attempt timed out, and the
-    // worker should stop as if cancelled.
-    if (auto inst = awaiting(*this, *token))
-      (void)(*inst)->task_lease_expired(token->cmd, token->attempt, token->task_id, "start_to_close");
-    return true;
-  }
+  // Past start_to_close while the worker heartbeats: the attempt timed out; stop as if cancelled.
+  if (past_deadline(*this, *token)) return true;
   if (auto r = extend(*cfg_.store, *token); !r) return r.err();
   auto inst = instance_of(token->run.workflow_id, true);
   if (!inst) {
